@@ -1,0 +1,200 @@
+"""Shapes shared by every detector: ``Span``, ``ScanContext`` and the shared candidate passes.
+
+A detector module (one per identifier family) exposes the same few names::
+
+    ENTITIES: tuple[str, ...]          # catalogue IDs it can emit
+    CUES: tuple[str, ...]              # words that trigger it (only for context-gated detectors)
+    def find(text: str | ScanContext) -> list[Span]
+    def is_valid(value: str) -> bool   # for a bare value (field values, pydantic types)
+    def parse(value: str) -> dict      # attributes, where the identifier carries any
+
+Detectors share the expensive passes over the text through ``ScanContext``: the digit runs (all
+numeric identifiers read them), the alphanumeric tokens (passports, permits, VINs, USCCs ...) and the
+cue-word hits. Each pass runs once per scan, whatever the number of detectors.
+
+>>> ctx = ScanContext("电话 138 1234 5678，订单2023")
+>>> [c.digits for c in ctx.digit_candidates if len(c.digits) == 11]
+['13812345678']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pipl_guard.detect.normalize import normalize
+
+
+@dataclass(slots=True)
+class Span:
+    """A detector's raw result, before context scoring and overlap resolution."""
+
+    start: int
+    end: int
+    entity: str
+    score: float
+    attributes: dict[str, Any] = field(default_factory=dict)
+    #: the detector already used context (a cue word or field name) to produce this span
+    has_context: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class DigitCandidate:
+    """A contiguous sequence of digit groups inside one run (``138 1234 5678`` -> ``13812345678``)."""
+
+    start: int
+    end: int
+    digits: str  # digits only, upper-case trailing X kept
+    whole_run: bool  # the candidate is the whole run (not a part of a longer number)
+    separated: bool  # the candidate contains separators
+
+
+# A run of digits, optionally grouped by single spaces or dashes, optionally ending in X (ID check char).
+# Each repetition consumes at least one digit, so the pattern is linear on any input.
+_DIGIT_RUN = re.compile(r"[0-9](?:[0-9]|[ \-][0-9])*(?:[Xx](?![0-9A-Za-z]))?")
+_GROUP = re.compile(r"[0-9]+[Xx]?")
+# Alphanumeric tokens that contain a letter; matched only at token starts so a long run costs O(n).
+_ALNUM = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]*+[A-Za-z])[0-9A-Za-z]*+")
+_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+#: longest digit candidate any detector asks for (+86/0086 prefixed 11-digit mobiles: 15)
+MAX_CANDIDATE_DIGITS = 20
+
+
+def is_ascii_alnum(ch: str) -> bool:
+    return ch in _ASCII_ALNUM
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """A regex alternation of literal ``words``, factored as a trie (fast in ``re``: one branch per char).
+
+    >>> trie_regex(["身份证", "身份证号", "手机"])
+    '(?:手机|身份证(?:号)?)'
+    """
+    trie: dict[str, Any] = {}
+    for w in set(words):
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    inner = build(trie)
+    return inner if inner.startswith("(?:") else "(?:" + inner + ")"
+
+
+def case_variants(words: Iterable[str]) -> set[str]:
+    """Lower, Title and UPPER forms of ASCII words (cheaper than a case-insensitive regex)."""
+    out: set[str] = set()
+    for w in words:
+        out.update({w, w.lower(), w.upper(), w.title()})
+    return out
+
+
+class ScanContext:
+    """One text being scanned, with lazily computed passes shared by all detectors.
+
+    ``text`` is the original string; ``norm`` is the same string with full-width alphanumerics mapped
+    to ASCII (same length, same indices). Detectors search ``norm`` and report indices into both.
+    """
+
+    __slots__ = ("__dict__", "cue_regex", "norm", "text")
+
+    def __init__(self, text: str, cue_regex: re.Pattern[str] | None = None) -> None:
+        self.text = text
+        self.norm = normalize(text)
+        self.cue_regex = cue_regex
+
+    @classmethod
+    def of(cls, text: str | ScanContext) -> ScanContext:
+        return text if isinstance(text, ScanContext) else cls(text)
+
+    @cached_property
+    def digit_candidates(self) -> list[DigitCandidate]:
+        """Every digit-group sequence of at most ``MAX_CANDIDATE_DIGITS`` digits inside each run.
+
+        Runs glued to ASCII letters (``E12345678``, ``HK$100``) are skipped: they belong to tokens.
+        """
+        norm = self.norm
+        out: list[DigitCandidate] = []
+        append = out.append
+        n = len(norm)
+        for m in _DIGIT_RUN.finditer(norm):
+            s, e = m.span()
+            if (s > 0 and norm[s - 1] in _ASCII_ALNUM) or (e < n and norm[e] in _ASCII_ALNUM):
+                continue
+            run = m.group()
+            if " " not in run and "-" not in run:
+                if e - s <= MAX_CANDIDATE_DIGITS:
+                    append(DigitCandidate(s, e, run.upper(), True, False))
+                continue
+            groups = [(g.start() + s, g.end() + s, g.group().upper()) for g in _GROUP.finditer(run)]
+            for i in range(len(groups)):
+                digits = ""
+                for j in range(i, len(groups)):
+                    digits += groups[j][2]
+                    if len(digits) > MAX_CANDIDATE_DIGITS:
+                        break
+                    # an X may only end the candidate
+                    if "X" in digits[:-1]:
+                        break
+                    append(
+                        DigitCandidate(
+                            groups[i][0], groups[j][1], digits, i == 0 and j == len(groups) - 1, j > i
+                        )
+                    )
+        return out
+
+    @cached_property
+    def alnum_tokens(self) -> list[tuple[int, int, str]]:
+        """ASCII alphanumeric tokens holding at least one letter and one digit, 5-20 chars long."""
+        out: list[tuple[int, int, str]] = []
+        for m in _ALNUM.finditer(self.norm):
+            s, e = m.span()
+            if 5 <= e - s <= 20:
+                tok = m.group()
+                if any(c.isdigit() for c in tok):
+                    out.append((s, e, tok))
+        return out
+
+    @cached_property
+    def cue_hits(self) -> dict[str, list[int]]:
+        """Positions (end of the cue) of every cue word of the active detectors, by cue word."""
+        hits: dict[str, list[int]] = {}
+        if self.cue_regex is None:
+            return hits
+        for m in self.cue_regex.finditer(self.norm):
+            hits.setdefault(m.group(), []).append(m.end())
+        return hits
+
+    def cues(self, words: Iterable[str]) -> list[tuple[int, str]]:
+        """(end position, word) of every hit of ``words``, in text order.
+
+        Uses the shared cue pass when the scanner built one; otherwise searches for the words directly.
+        """
+        words = set(words)
+        if self.cue_regex is None:
+            pat = re.compile(trie_regex(words))
+            return [(m.end(), m.group()) for m in pat.finditer(self.norm)]
+        # the shared pass reports the longest cue at a position: accept hits that extend a wanted word
+        out = [
+            (pos, w)
+            for w, positions in self.cue_hits.items()
+            if w in words or any(w.startswith(x) for x in words)
+            for pos in positions
+        ]
+        out.sort()
+        return out

@@ -1,0 +1,408 @@
+"""Records and tables: ``scan_record``, ``profile`` and the streaming ``Profiler``.
+
+A record is a mapping, possibly nested (dicts and lists). Each leaf is scanned as text; the field name is
+evidence too: a bare ``张伟`` under ``xm`` is a PERSON_NAME, a passport number under ``hzhm`` passes without
+context words, and an opaque name (``f5``) leaves the verdict to the values.
+
+>>> [(f.path, f.entity) for f in scan_record({"xm": "张伟", "lxfs": {"phones": ["13812345678"]}})]
+[('xm', 'PERSON_NAME'), ('lxfs.phones[0]', 'CN_MOBILE')]
+>>> p = profile([{"sfzh": "11010519491231002X", "f5": "13812345678"}])
+>>> (p.records, p.individuals, p.fields["f5"].entity)
+(1, 1, 'CN_MOBILE')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipl_guard.catalogue import CATALOGUE
+from pipl_guard.detect.fields import classify_field
+from pipl_guard.detect.registry import value_validator
+from pipl_guard.detect.scanner import CONTEXT_BOOST, DEFAULT_MIN_SCORE, _check_entities, scan_spans
+from pipl_guard.errors import InputError, type_name
+from pipl_guard.finding import Finding
+
+#: nesting deeper than this is refused (a record is data, not a program)
+MAX_DEPTH = 10_000
+#: score of a bare value that validates for the entity its field name names
+FIELD_VALUE_SCORE = 0.95
+_IDENT = re.compile(r"^[^\W\d][\w\-]*$")
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _join(parent: str, key: object) -> str:
+    k = str(key)
+    if not parent:
+        return k
+    return f"{parent}.{k}"
+
+
+def iter_fields(record: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Yield ``(path, leaf value)`` for every leaf of a nested record, depth first, in order.
+
+    Paths look like ``person.phones[0]``. Cycles and nesting beyond ``MAX_DEPTH`` raise ``InputError``.
+
+    >>> list(iter_fields({"a": {"b": [1, 2]}}))
+    [('a.b[0]', 1), ('a.b[1]', 2)]
+    """
+    if not isinstance(record, Mapping):
+        raise InputError(f"a record must be a mapping, got {type_name(record)}")
+    # explicit stack: deep nesting must not hit Python's recursion limit
+    stack: list[tuple[str, Any, int, tuple[int, ...]]] = [("", record, 0, ())]
+    while stack:
+        path, value, depth, ancestors = stack.pop()
+        if isinstance(value, Mapping) or isinstance(value, list | tuple):
+            if depth > MAX_DEPTH:
+                raise InputError(f"record nested deeper than {MAX_DEPTH} levels at {path[:80]!r}")
+            if id(value) in ancestors:
+                raise InputError(f"record contains a cycle at {path[:80]!r}")
+            chain = (*ancestors, id(value))
+            if isinstance(value, Mapping):
+                items = [(_join(path, k), v) for k, v in value.items()]
+            else:
+                items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+            for child_path, child in reversed(items):
+                stack.append((child_path, child, depth + 1, chain))
+        else:
+            yield path, value
+
+
+def leaf_text(value: Any) -> str | None:
+    """The text a leaf is scanned as; ``None`` for leaves that hold no text (None, bools, NaN, bytes)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else repr(value)
+    if isinstance(value, decimal.Decimal):
+        return None if not value.is_finite() else str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    # bytes, custom objects: not text; profiling counts them as present but unscanned
+    return None
+
+
+def scan_value(
+    text: str,
+    path: str | None,
+    *,
+    entities: frozenset[str] | None = None,
+    min_score: float | None = None,
+    name_entity: str | None = None,
+) -> list[Finding]:
+    """Scan one field value with its field name as evidence."""
+    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    if name_entity is None and path is not None:
+        name_entity = classify_field(path)
+    found: list[Finding] = []
+    spans = scan_spans(text, entities=entities, min_score=0.0 if name_entity else threshold)
+    covered = False
+    for score, span, det in spans:
+        if name_entity is not None and span.entity == name_entity and not span.has_context:
+            score = min(1.0, score + CONTEXT_BOOST)
+        if score < threshold:
+            continue
+        if span.entity == name_entity and span.start <= _lstrip_len(text) and span.end >= len(text.rstrip()):
+            covered = True
+        found.append(
+            Finding.model_construct(
+                entity=span.entity,
+                start=span.start,
+                end=span.end,
+                text=text[span.start : span.end],
+                score=round(score, 4),
+                detector=det,
+                path=path,
+                attributes=span.attributes,
+            )
+        )
+    if name_entity is not None and not covered and (entities is None or name_entity in entities):
+        whole = _whole_value_finding(text, path, name_entity)
+        if whole is not None and whole.score >= threshold:
+            # a whole-value finding replaces partial findings it contains
+            found = [f for f in found if not (f.start >= whole.start and f.end <= whole.end)]
+            found.append(whole)
+            found.sort(key=lambda f: f.start)
+    return found
+
+
+def _lstrip_len(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _whole_value_finding(text: str, path: str | None, entity_id: str) -> Finding | None:
+    stripped = text.strip()
+    if not stripped or len(stripped) > 512:
+        return None
+    validate = value_validator(entity_id)
+    if validate is None:
+        return None
+    try:
+        ok = bool(validate(stripped))
+    except Exception:  # a validator must never turn a bad value into a crash
+        ok = False
+    if not ok:
+        return None
+    start = _lstrip_len(text)
+    attributes: dict[str, Any] = {}
+    from pipl_guard.detect.registry import detector_for
+
+    mod = detector_for(entity_id)
+    parse = getattr(mod, "parse", None) if mod is not None and not hasattr(mod, "VALIDATORS") else None
+    if parse is not None:
+        try:
+            attributes = dict(parse(stripped))
+        except Exception:
+            attributes = {}
+    return Finding.model_construct(
+        entity=entity_id,
+        start=start,
+        end=start + len(stripped),
+        text=stripped,
+        score=FIELD_VALUE_SCORE,
+        detector="field_name",
+        path=path,
+        attributes=attributes,
+    )
+
+
+def scan_record(
+    record: Mapping[str, Any], *, entities: Iterable[str] | None = None, min_score: float | None = None
+) -> list[Finding]:
+    """Findings in every leaf of a (nested) record; ``Finding.path`` names the leaf.
+
+    Offsets index the leaf's text (``str`` values as given; numbers and dates as ``str()``/ISO).
+    """
+    if min_score is not None and not (0.0 <= float(min_score) <= 1.0):
+        raise InputError("min_score must be between 0 and 1")
+    chosen = _check_entities(entities)
+    out: list[Finding] = []
+    for path, value in iter_fields(record):
+        text = leaf_text(value)
+        if not text:
+            continue
+        out.extend(scan_value(text, path, entities=chosen, min_score=min_score))
+    return out
+
+
+# --------------------------------------------------------------------------- profiling
+
+
+class FieldProfile(BaseModel):
+    """What one field (path, list indices folded to ``[]``) holds across the profiled records."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    entity: str | None = None
+    share: float = 0.0
+    sensitive: bool = False
+    non_empty: int = 0
+    counts: dict[str, int] = Field(default_factory=dict)
+    name_entity: str | None = None
+    #: the name says personal information but the values mostly do not validate: look at it
+    needs_review: bool = False
+
+
+class Profile(BaseModel):
+    """What personal information a set of records holds, where, and about how many people."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    records: int = 0
+    individuals: int = 0
+    minors: int = 0
+    entities: dict[str, int] = Field(default_factory=dict)
+    sensitive_categories: dict[str, int] = Field(default_factory=dict)
+    regions: dict[str, int] = Field(default_factory=dict)
+    fields: dict[str, FieldProfile] = Field(default_factory=dict)
+    sampled: bool = False
+    as_of: dt.date = Field(default_factory=dt.date.today)
+
+    @property
+    def sensitive_fields(self) -> list[str]:
+        return [p for p, f in self.fields.items() if f.sensitive]
+
+
+class _FieldAcc:
+    __slots__ = ("counts", "name_entity", "non_empty")
+
+    def __init__(self, name_entity: str | None) -> None:
+        self.non_empty = 0
+        self.counts: Counter[str] = Counter()
+        self.name_entity = name_entity
+
+
+def _person_key(resident_id: str) -> bytes:
+    # distinct individuals are counted by a short digest, so a profile of many records stays small
+    return hashlib.blake2b(resident_id.upper().encode(), digest_size=10).digest()
+
+
+class Profiler:
+    """Streaming accumulator behind ``profile``: add records one by one, merge partial profilers
+    (one per process, Spark partition or file), then read the ``Profile``.
+
+    >>> a, b = Profiler(), Profiler()
+    >>> a.add({"sfzh": "11010519491231002X"}); b.add({"sfzh": "11010519491231002X"})
+    >>> a.merge(b).result().individuals
+    1
+    """
+
+    def __init__(self, *, as_of: dt.date | None = None, strict_identity: bool = False) -> None:
+        self.as_of = as_of or dt.date.today()
+        self.strict_identity = strict_identity
+        self.records = 0
+        self.fields: dict[str, _FieldAcc] = {}
+        self.entities: Counter[str] = Counter()
+        self.categories: Counter[str] = Counter()
+        self.people: dict[bytes, tuple[bool, str | None]] = {}
+        self.sampled = False
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        from pipl_guard.detect.resident_id import age_on
+
+        self.records += 1
+        record_categories: set[str] = set()
+        minor = False
+        for path, value in iter_fields(record):
+            key = _INDEX.sub("[]", path)
+            acc = self.fields.get(key)
+            if acc is None:
+                acc = self.fields[key] = _FieldAcc(classify_field(key))
+            text = leaf_text(value)
+            if text is None or not text.strip():
+                if value is not None and not isinstance(value, str):
+                    acc.non_empty += 1
+                continue
+            acc.non_empty += 1
+            findings = scan_value(text, path, name_entity=acc.name_entity)
+            seen: set[str] = set()
+            for f in findings:
+                self.entities[f.entity] += 1
+                seen.add(f.entity)
+                info = CATALOGUE.get(f.entity)
+                if info is not None and info.is_sensitive(strict_identity=self.strict_identity):
+                    record_categories.add(info.art28 or "sensitive")
+                if f.entity == "CN_RESIDENT_ID":
+                    birth = f.attributes.get("birth_date")
+                    is_minor = isinstance(birth, dt.date) and age_on(birth, self.as_of) < 14
+                    minor = minor or is_minor
+                    region = f.attributes.get("region")
+                    province = _province_of(f.attributes.get("region_code"), region)
+                    self.people[_person_key(f.text.replace(" ", "").replace("-", ""))] = (is_minor, province)
+            for e in seen:
+                acc.counts[e] += 1
+        if minor:
+            record_categories.add("minor")
+        for c in record_categories:
+            self.categories[c] += 1
+
+    def merge(self, other: Profiler) -> Profiler:
+        self.records += other.records
+        for key, acc in other.fields.items():
+            mine = self.fields.get(key)
+            if mine is None:
+                self.fields[key] = acc
+            else:
+                mine.non_empty += acc.non_empty
+                mine.counts.update(acc.counts)
+        self.entities.update(other.entities)
+        self.categories.update(other.categories)
+        self.people.update(other.people)
+        self.sampled = self.sampled or other.sampled
+        return self
+
+    def result(self) -> Profile:
+        fields: dict[str, FieldProfile] = {}
+        for key, acc in self.fields.items():
+            fields[key] = _field_profile(key, acc, self.strict_identity)
+        regions: Counter[str] = Counter(p for _m, p in self.people.values() if p)
+        return Profile(
+            records=self.records,
+            individuals=len(self.people),
+            minors=sum(1 for m, _p in self.people.values() if m),
+            entities=dict(self.entities.most_common()),
+            sensitive_categories=dict(self.categories.most_common()),
+            regions=dict(regions.most_common()),
+            fields=fields,
+            sampled=self.sampled,
+            as_of=self.as_of,
+        )
+
+
+def _province_of(code: object, region: object) -> str | None:
+    if isinstance(code, str) and len(code) == 6:
+        from pipl_guard.detect import regions
+
+        r = regions.lookup(code[:2] + "0000")
+        if r is not None:
+            return r.province
+        if isinstance(region, str):
+            return region
+    return None
+
+
+#: a field's dominant entity needs at least this share of its non-empty values
+DOMINANT_SHARE = 0.3
+#: a field whose name names an entity is classified by the name when its values support it this much
+NAME_SUPPORT_SHARE = 0.1
+
+
+def _field_profile(key: str, acc: _FieldAcc, strict_identity: bool) -> FieldProfile:
+    n = acc.non_empty
+    entity: str | None = None
+    share = 0.0
+    review = False
+    if n:
+        best, best_count = acc.counts.most_common(1)[0] if acc.counts else (None, 0)
+        name_count = acc.counts.get(acc.name_entity, 0) if acc.name_entity else 0
+        if acc.name_entity and name_count / n >= NAME_SUPPORT_SHARE and name_count * 2 >= best_count:
+            entity, share = acc.name_entity, name_count / n
+        elif best is not None and best_count / n >= DOMINANT_SHARE:
+            entity, share = best, best_count / n
+        if acc.name_entity and (entity != acc.name_entity or share < 0.5):
+            review = True
+    info = CATALOGUE.get(entity) if entity else None
+    return FieldProfile(
+        path=key,
+        entity=entity,
+        share=share,
+        sensitive=bool(info and info.is_sensitive(strict_identity=strict_identity)),
+        non_empty=n,
+        counts=dict(acc.counts),
+        name_entity=acc.name_entity,
+        needs_review=review,
+    )
+
+
+def profile(
+    records: Iterable[Mapping[str, Any]], *, sample: int | None = None, as_of: dt.date | None = None
+) -> Profile:
+    """Profile records: per-field dominant entity, share and sensitivity, and totals.
+
+    ``sample`` profiles only the first ``sample`` records (a head sample, so results are reproducible);
+    ``as_of`` is the date ages are computed at (default today).
+    """
+    if sample is not None and (not isinstance(sample, int) or sample < 1):
+        raise InputError("sample must be a positive integer")
+    if isinstance(records, Mapping) or isinstance(records, str | bytes):
+        raise InputError(f"profile expects an iterable of records, got {type_name(records)}")
+    prof = Profiler(as_of=as_of)
+    for i, record in enumerate(records):
+        if sample is not None and i >= sample:
+            prof.sampled = True
+            break
+        prof.add(record)
+    return prof.result()
