@@ -29,7 +29,7 @@ from pipl_guard.detect.fields import classify_field
 from pipl_guard.detect.registry import value_validator
 from pipl_guard.detect.scanner import CONTEXT_BOOST, DEFAULT_MIN_SCORE, _check_entities, scan_spans
 from pipl_guard.errors import InputError, type_name
-from pipl_guard.finding import Finding
+from pipl_guard.finding import Finding, make_finding
 
 #: nesting deeper than this is refused (a record is data, not a program)
 MAX_DEPTH = 10_000
@@ -117,15 +117,15 @@ def scan_value(
         if span.entity == name_entity and span.start <= _lstrip_len(text) and span.end >= len(text.rstrip()):
             covered = True
         found.append(
-            Finding.model_construct(
-                entity=span.entity,
-                start=span.start,
-                end=span.end,
-                text=text[span.start : span.end],
-                score=round(score, 4),
-                detector=det,
-                path=path,
-                attributes=span.attributes,
+            make_finding(
+                span.entity,
+                span.start,
+                span.end,
+                text[span.start : span.end],
+                round(score, 4),
+                det,
+                path,
+                span.attributes,
             )
         )
     if name_entity is not None and not covered and (entities is None or name_entity in entities):
@@ -166,15 +166,15 @@ def _whole_value_finding(text: str, path: str | None, entity_id: str) -> Finding
             attributes = dict(parse(stripped))
         except Exception:
             attributes = {}
-    return Finding.model_construct(
-        entity=entity_id,
-        start=start,
-        end=start + len(stripped),
-        text=stripped,
-        score=FIELD_VALUE_SCORE,
-        detector="field_name",
-        path=path,
-        attributes=attributes,
+    return make_finding(
+        entity_id,
+        start,
+        start + len(stripped),
+        stripped,
+        FIELD_VALUE_SCORE,
+        "field_name",
+        path,
+        attributes,
     )
 
 

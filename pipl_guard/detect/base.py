@@ -159,6 +159,23 @@ class ScanContext:
         return out
 
     @cached_property
+    def digits_by_length(self) -> dict[int, list[DigitCandidate]]:
+        """``digit_candidates`` grouped by digit count, so a detector only visits the lengths it wants."""
+        out: dict[int, list[DigitCandidate]] = {}
+        for c in self.digit_candidates:
+            out.setdefault(len(c.digits), []).append(c)
+        return out
+
+    def digits_of_length(self, *lengths: int) -> list[DigitCandidate]:
+        """Digit candidates with one of ``lengths`` digits, in text order."""
+        table = self.digits_by_length
+        if len(lengths) == 1:
+            return table.get(lengths[0], [])
+        out = [c for n in lengths for c in table.get(n, ())]
+        out.sort(key=lambda c: c.start)
+        return out
+
+    @cached_property
     def alnum_tokens(self) -> list[tuple[int, int, str]]:
         """ASCII alphanumeric tokens holding at least one letter and one digit, 5-20 chars long."""
         out: list[tuple[int, int, str]] = []

@@ -65,7 +65,7 @@ def find(text: str | ScanContext) -> list[Span]:
     pat = _pattern()
     norm = ctx.norm
     out: list[Span] = []
-    for c in ctx.digit_candidates:
+    for c in ctx.digits_of_length(11, 13, 15):
         d = c.digits
         n = len(d)
         start = c.start

@@ -18,7 +18,7 @@ from pipl_guard.catalogue import CATALOGUE, ENTITY_IDS
 from pipl_guard.detect.base import ScanContext, Span, case_variants, trie_regex
 from pipl_guard.detect.registry import detectors
 from pipl_guard.errors import InputError, type_name
-from pipl_guard.finding import Finding
+from pipl_guard.finding import Finding, make_finding
 
 #: default minimum score: validated identifiers pass on their own, unvalidatable ones need context
 DEFAULT_MIN_SCORE = 0.5
@@ -127,15 +127,15 @@ def scan_text(
         raise InputError("min_score must be between 0 and 1")
     chosen = _check_entities(entities)
     return [
-        Finding.model_construct(
-            entity=span.entity,
-            start=span.start,
-            end=span.end,
-            text=text[span.start : span.end],
-            score=round(score, 4),
-            detector=det,
-            path=None,
-            attributes=span.attributes,
+        make_finding(
+            span.entity,
+            span.start,
+            span.end,
+            text[span.start : span.end],
+            round(score, 4),
+            det,
+            None,
+            span.attributes,
         )
         for score, span, det in scan_spans(text, entities=chosen, min_score=min_score)
     ]
