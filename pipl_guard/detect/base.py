@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipl_guard.detect.normalize import normalize
 
@@ -41,8 +41,7 @@ class Span:
     has_context: bool = False
 
 
-@dataclass(slots=True, frozen=True)
-class DigitCandidate:
+class DigitCandidate(NamedTuple):
     """A contiguous sequence of digit groups inside one run (``138 1234 5678`` -> ``13812345678``)."""
 
     start: int
@@ -52,13 +51,21 @@ class DigitCandidate:
     separated: bool  # the candidate contains separators
 
 
-# A run of digits, optionally grouped by single spaces or dashes, optionally ending in X (ID check char).
-# Each repetition consumes at least one digit, so the pattern is linear on any input.
-_DIGIT_RUN = re.compile(r"[0-9](?:[0-9]|[ \-][0-9])*(?:[Xx](?![0-9A-Za-z]))?")
+# A run of digits, optionally grouped by single spaces or dashes, optionally ending in X (the ID check
+# character). Possessive repeats: linear on any input. The lookahead drops runs that cannot hold 5
+# digits (nothing pipl_guard detects is shorter) inside the regex engine, so "1中1中…" never reaches Python.
+_DIGIT_RUN = re.compile(r"(?=[0-9][0-9 \-]{4})[0-9]++(?:[ \-][0-9]++)*+(?:[Xx](?![0-9A-Za-z]))?")
+_GROUP5 = re.compile(r"[0-9]{5,}+[Xx]?")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
-# Alphanumeric tokens that contain a letter; matched only at token starts so a long run costs O(n).
-_ALNUM = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]*+[A-Za-z])[0-9A-Za-z]*+")
+# Alphanumeric tokens of 5+ chars holding a letter and a digit, tried only at token starts (the
+# lookbehind fails at once inside a token), each lookahead possessive: O(n) on any input.
+_ALNUM = re.compile(
+    r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]{5})(?=[A-Za-z]*+[0-9])(?=[0-9]*+[A-Za-z])[0-9A-Za-z]++"
+)
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+#: a grouped run with more groups than this is a table of numbers, not one identifier: only its
+#: single groups of 5+ digits are candidates (keeps adversarial runs like "12345 67890 …" linear)
+MAX_GROUPS_FOR_SUBSEQUENCES = 8
 #: longest digit candidate any detector asks for (+86/0086 prefixed 11-digit mobiles: 15)
 MAX_CANDIDATE_DIGITS = 20
 
@@ -104,6 +111,52 @@ def case_variants(words: Iterable[str]) -> set[str]:
     return out
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z]{2,}+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class CueMatcher:
+    """Finds cue words: a trie regex for Chinese cues (the engine skips to their first characters)
+    and, for ASCII cues, a pass over ASCII words with a dictionary lookup (word starts only, case
+    folded, so ``qq`` matches ``QQ号`` but not ``aqq``; a run of letters costs one regex match).
+
+    >>> [m for m in CueMatcher(["身份证", "QQ", "date of birth"]).finditer("Date of birth 身份证 qq1")]
+    [(13, 'date of birth'), (17, '身份证'), (20, 'qq')]
+    """
+
+    __slots__ = ("ascii_first", "cjk")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        words = set(words)
+        cjk = {w for w in words if _NON_ASCII.match(w)}
+        self.cjk = re.compile(trie_regex(cjk)) if cjk else None
+        self.ascii_first: dict[str, list[str]] = {}
+        for w in sorted(words - cjk, key=len, reverse=True):
+            lw = w.lower()
+            first = _ASCII_WORD.match(lw)
+            if first is not None:
+                self.ascii_first.setdefault(first.group(), []).append(lw)
+
+    def finditer(self, norm: str) -> list[tuple[int, str]]:
+        """(end position, cue as listed; ASCII cues lower-cased) in text order."""
+        out: list[tuple[int, str]] = []
+        if self.cjk is not None:
+            out.extend((m.end(), m.group()) for m in self.cjk.finditer(norm))
+        if self.ascii_first:
+            for m in _ASCII_WORD.finditer(norm):
+                cands = self.ascii_first.get(m.group().lower())
+                if cands is None:
+                    continue
+                start = m.start()
+                for cue in cands:  # longest first
+                    end = start + len(cue)
+                    if norm[start:end].lower() == cue and not (end < len(norm) and norm[end].isascii() and norm[end].isalpha()):
+                        out.append((end, cue))
+                        break
+            out.sort()
+        return out
+
+
 class ScanContext:
     """One text being scanned, with lazily computed passes shared by all detectors.
 
@@ -113,7 +166,7 @@ class ScanContext:
 
     __slots__ = ("__dict__", "cue_regex", "norm", "text")
 
-    def __init__(self, text: str, cue_regex: re.Pattern[str] | None = None) -> None:
+    def __init__(self, text: str, cue_regex: CueMatcher | None = None) -> None:
         self.text = text
         self.norm = normalize(text)
         self.cue_regex = cue_regex
@@ -141,6 +194,11 @@ class ScanContext:
                 if e - s <= MAX_CANDIDATE_DIGITS:
                     append(DigitCandidate(s, e, run.upper(), True, False))
                 continue
+            if run.count(" ") + run.count("-") >= MAX_GROUPS_FOR_SUBSEQUENCES:
+                for g in _GROUP5.finditer(norm, s, e):
+                    if g.end() - g.start() <= MAX_CANDIDATE_DIGITS:
+                        append(DigitCandidate(g.start(), g.end(), g.group().upper(), False, False))
+                continue
             groups = [(g.start() + s, g.end() + s, g.group().upper()) for g in _GROUP.finditer(run)]
             for i in range(len(groups)):
                 digits = ""
@@ -151,11 +209,12 @@ class ScanContext:
                     # an X may only end the candidate
                     if "X" in digits[:-1]:
                         break
-                    append(
-                        DigitCandidate(
-                            groups[i][0], groups[j][1], digits, i == 0 and j == len(groups) - 1, j > i
+                    if len(digits) >= 5:
+                        append(
+                            DigitCandidate(
+                                groups[i][0], groups[j][1], digits, i == 0 and j == len(groups) - 1, j > i
+                            )
                         )
-                    )
         return out
 
     @cached_property
@@ -181,10 +240,8 @@ class ScanContext:
         out: list[tuple[int, int, str]] = []
         for m in _ALNUM.finditer(self.norm):
             s, e = m.span()
-            if 5 <= e - s <= 20:
-                tok = m.group()
-                if any(c.isdigit() for c in tok):
-                    out.append((s, e, tok))
+            if e - s <= 20:
+                out.append((s, e, m.group()))
         return out
 
     @cached_property
@@ -193,8 +250,8 @@ class ScanContext:
         hits: dict[str, list[int]] = {}
         if self.cue_regex is None:
             return hits
-        for m in self.cue_regex.finditer(self.norm):
-            hits.setdefault(m.group(), []).append(m.end())
+        for end, word in self.cue_regex.finditer(self.norm):
+            hits.setdefault(word, []).append(end)
         return hits
 
     def cues(self, words: Iterable[str]) -> list[tuple[int, str]]:
@@ -204,8 +261,8 @@ class ScanContext:
         """
         words = set(words)
         if self.cue_regex is None:
-            pat = re.compile(trie_regex(words))
-            return [(m.end(), m.group()) for m in pat.finditer(self.norm)]
+            return CueMatcher(words).finditer(self.norm)
+        words |= {w.lower() for w in words if w.isascii()}
         # the shared pass reports the longest cue at a position: accept hits that extend a wanted word
         out = [
             (pos, w)

@@ -15,7 +15,7 @@ from functools import cache
 from types import ModuleType
 
 from pipl_guard.catalogue import CATALOGUE, ENTITY_IDS
-from pipl_guard.detect.base import ScanContext, Span, case_variants, trie_regex
+from pipl_guard.detect.base import CueMatcher, ScanContext, Span, case_variants, trie_regex
 from pipl_guard.detect.registry import detectors
 from pipl_guard.errors import InputError, type_name
 from pipl_guard.finding import Finding, make_finding
@@ -37,7 +37,7 @@ def _context_regex(entity_id: str) -> re.Pattern[str] | None:
 
 
 @cache
-def _plan(entities: frozenset[str] | None) -> tuple[tuple[ModuleType, ...], re.Pattern[str] | None]:
+def _plan(entities: frozenset[str] | None) -> tuple[tuple[ModuleType, ...], CueMatcher | None]:
     """Detectors to run for an entity selection, and the shared cue regex they need."""
     mods = tuple(
         m for m in detectors() if entities is None or not entities.isdisjoint(m.ENTITIES)
@@ -45,8 +45,7 @@ def _plan(entities: frozenset[str] | None) -> tuple[tuple[ModuleType, ...], re.P
     cues: set[str] = set()
     for m in mods:
         cues.update(getattr(m, "CUES", ()))
-    cue_regex = re.compile(trie_regex(case_variants(cues))) if cues else None
-    return mods, cue_regex
+    return mods, CueMatcher(cues) if cues else None
 
 
 def _check_entities(entities: Iterable[str] | None) -> frozenset[str] | None:
