@@ -19,10 +19,11 @@ cue-word hits. Each pass runs once per scan, whatever the number of detectors.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from pipl_guard.detect.normalize import normalize
@@ -128,7 +129,7 @@ class CueMatcher:
 
     def __init__(self, words: Iterable[str]) -> None:
         words = set(words)
-        cjk = {w for w in words if _NON_ASCII.match(w)}
+        cjk = {w for w in words if _NON_ASCII.search(w)}
         self.cjk = re.compile(trie_regex(cjk)) if cjk else None
         self.ascii_first: dict[str, list[str]] = {}
         for w in sorted(words - cjk, key=len, reverse=True):
@@ -157,6 +158,22 @@ class CueMatcher:
         return out
 
 
+@lru_cache(maxsize=512)
+def _wanted(words: tuple[str, ...] | frozenset[str]) -> frozenset[str]:
+    return frozenset(words) | {w.lower() for w in words if w.isascii()}
+
+
+@lru_cache(maxsize=4096)
+def _accepts(wanted: frozenset[str], hit: str) -> bool:
+    # the shared pass reports the longest cue at a position: accept hits that extend a wanted word
+    return hit in wanted or any(hit.startswith(x) for x in wanted)
+
+
+@lru_cache(maxsize=256)
+def _matcher_for(words: tuple[str, ...] | frozenset[str]) -> CueMatcher:
+    return CueMatcher(words)
+
+
 class ScanContext:
     """One text being scanned, with lazily computed passes shared by all detectors.
 
@@ -170,6 +187,11 @@ class ScanContext:
         self.text = text
         self.norm = normalize(text)
         self.cue_regex = cue_regex
+
+    @cached_property
+    def today(self) -> dt.date:
+        """The scan's reference day (birth dates in the future are impossible; ages count to it)."""
+        return dt.date.today()
 
     @classmethod
     def of(cls, text: str | ScanContext) -> ScanContext:
@@ -258,17 +280,15 @@ class ScanContext:
         """(end position, word) of every hit of ``words``, in text order.
 
         Uses the shared cue pass when the scanner built one; otherwise searches for the words directly.
+        Cost is proportional to the number of hits, not to the number of ``words``.
         """
-        words = set(words)
+        key = words if isinstance(words, tuple | frozenset) else tuple(words)
         if self.cue_regex is None:
-            return CueMatcher(words).finditer(self.norm)
-        words |= {w.lower() for w in words if w.isascii()}
-        # the shared pass reports the longest cue at a position: accept hits that extend a wanted word
-        out = [
-            (pos, w)
-            for w, positions in self.cue_hits.items()
-            if w in words or any(w.startswith(x) for x in words)
-            for pos in positions
-        ]
+            return _matcher_for(key).finditer(self.norm)
+        hits = self.cue_hits
+        if not hits:
+            return []
+        wanted = _wanted(key)
+        out = [(pos, w) for w, positions in hits.items() if _accepts(wanted, w) for pos in positions]
         out.sort()
         return out

@@ -154,7 +154,7 @@ def _region_name(code: str) -> str | None:
 
 def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
-    today = dt.date.today()
+    today = ctx.today
     out: list[Span] = []
     for c in ctx.digits_of_length(18, 15):
         d = c.digits
