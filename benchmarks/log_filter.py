@@ -8,9 +8,9 @@ without and with the filter (same run), the overhead in microseconds and the rat
 from __future__ import annotations
 
 import argparse
-import os
 import io
 import logging
+import os
 import platform
 import time
 
