@@ -25,6 +25,12 @@ _ENTRY = re.compile(r'^(\s*)(\d+) (\w+)="(.*)"$')
 _HISTORY = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
 
 
+#: GB/T 2260 grouping entries that are not places ("districts under the city", "counties under the province")
+PLACEHOLDERS = frozenset(
+    {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
     code: str
@@ -36,11 +42,15 @@ class Region:
 
     @property
     def name(self) -> str:
-        """The most specific name, e.g. ``北京市朝阳区``."""
+        """The most specific name, e.g. ``北京市朝阳区``; GB/T 2260's grouping placeholders are left out.
+
+        >>> lookup("429004").name
+        '湖北省仙桃市'
+        """
         parts = [self.province]
-        if self.prefecture and self.prefecture not in ("市辖区", "县", self.province):
+        if self.prefecture and self.prefecture not in PLACEHOLDERS and self.prefecture != self.province:
             parts.append(self.prefecture)
-        if self.county and self.county != self.prefecture and self.county not in ("市辖区", "县"):
+        if self.county and self.county != self.prefecture and self.county not in PLACEHOLDERS:
             parts.append(self.county)
         return "".join(parts)
 
