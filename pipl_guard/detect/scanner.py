@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -75,23 +74,46 @@ def context_score(span: Span, norm: str) -> float:
 
 
 def resolve(spans: list[tuple[float, int, Span, str]]) -> list[tuple[float, Span, str]]:
-    """Keep the best non-overlapping spans: higher score, then longer, then registry priority."""
-    spans.sort(key=lambda t: (-t[0], -(t[2].end - t[2].start), t[1], t[2].start))
-    # kept spans never overlap, so their starts and ends are both sorted: one bisect finds the neighbour
-    starts: list[int] = []
-    ends: list[int] = []
+    """Keep the best non-overlapping spans: higher score, then longer, then registry priority.
+
+    Spans are swept in text order; most stand alone and are kept as they are. Only clusters of
+    overlapping spans go through the greedy choice.
+    """
+    spans.sort(key=lambda t: t[2].start)
     kept: list[tuple[float, Span, str]] = []
-    for score, _prio, span, det in spans:
-        i = bisect.bisect_right(starts, span.start)
-        if i > 0 and ends[i - 1] > span.start:
-            continue
-        if i < len(starts) and starts[i] < span.end:
-            continue
-        starts.insert(i, span.start)
-        ends.insert(i, span.end)
-        kept.append((score, span, det))
-    kept.sort(key=lambda t: t[1].start)
+    cluster: list[tuple[float, int, Span, str]] = []
+    cluster_end = -1
+    for item in spans:
+        span = item[2]
+        if span.start >= cluster_end:
+            if len(cluster) == 1:
+                c = cluster[0]
+                kept.append((c[0], c[2], c[3]))
+            elif cluster:
+                kept.extend(_choose(cluster))
+            cluster = [item]
+            cluster_end = span.end
+        else:
+            cluster.append(item)
+            cluster_end = max(cluster_end, span.end)
+    if len(cluster) == 1:
+        c = cluster[0]
+        kept.append((c[0], c[2], c[3]))
+    elif cluster:
+        kept.extend(_choose(cluster))
     return kept
+
+
+def _choose(cluster: list[tuple[float, int, Span, str]]) -> list[tuple[float, Span, str]]:
+    """Greedy choice inside one cluster of overlapping spans (small: a handful of spans)."""
+    cluster.sort(key=lambda t: (-t[0], -(t[2].end - t[2].start), t[1], t[2].start))
+    chosen: list[tuple[float, Span, str]] = []
+    for score, _prio, span, det in cluster:
+        if any(span.start < s.end and s.start < span.end for _sc, s, _d in chosen):
+            continue
+        chosen.append((score, span, det))
+    chosen.sort(key=lambda t: t[1].start)
+    return chosen
 
 
 def scan_spans(
