@@ -236,12 +236,19 @@ class Profile(BaseModel):
         return [p for p, f in self.fields.items() if f.sensitive]
 
 
+#: entities a bare value can be recognised as without any context, checked for fields whose name says
+#: nothing (``f5``): a column is classified by them only when nearly all its values validate
+VALUE_ONLY_ENTITIES = ("PERSON_NAME", "ETHNICITY", "RELIGION", "GENDER", "PHOTO_URL")
+VALUE_ONLY_SHARE = 0.8
+
+
 class _FieldAcc:
-    __slots__ = ("counts", "name_entity", "non_empty")
+    __slots__ = ("counts", "name_entity", "non_empty", "value_counts")
 
     def __init__(self, name_entity: str | None) -> None:
         self.non_empty = 0
         self.counts: Counter[str] = Counter()
+        self.value_counts: Counter[str] = Counter()
         self.name_entity = name_entity
 
 
@@ -304,6 +311,9 @@ class Profiler:
                     self.people[_person_key(f.text.replace(" ", "").replace("-", ""))] = (is_minor, province)
             for e in seen:
                 acc.counts[e] += 1
+            if acc.name_entity is None and not seen:
+                for e in _value_only_matches(text):
+                    acc.value_counts[e] += 1
         if minor:
             record_categories.add("minor")
         for c in record_categories:
@@ -318,6 +328,7 @@ class Profiler:
             else:
                 mine.non_empty += acc.non_empty
                 mine.counts.update(acc.counts)
+                mine.value_counts.update(acc.value_counts)
         self.entities.update(other.entities)
         self.categories.update(other.categories)
         self.people.update(other.people)
@@ -340,6 +351,21 @@ class Profiler:
             sampled=self.sampled,
             as_of=self.as_of,
         )
+
+
+def _value_only_matches(text: str) -> list[str]:
+    value = text.strip()
+    if not value or len(value) > 200:
+        return []
+    out = []
+    for entity_id in VALUE_ONLY_ENTITIES:
+        validate = value_validator(entity_id)
+        try:
+            if validate is not None and validate(value):
+                out.append(entity_id)
+        except Exception:  # a validator must never turn a bad value into a crash
+            continue
+    return out
 
 
 def _province_of(code: object, region: object) -> str | None:
@@ -372,6 +398,10 @@ def _field_profile(key: str, acc: _FieldAcc, strict_identity: bool) -> FieldProf
             entity, share = acc.name_entity, name_count / n
         elif best is not None and best_count / n >= DOMINANT_SHARE:
             entity, share = best, best_count / n
+        if entity is None and acc.value_counts:
+            value_best, value_count = acc.value_counts.most_common(1)[0]
+            if value_count / n >= VALUE_ONLY_SHARE:
+                entity, share = value_best, value_count / n
         if acc.name_entity and (entity != acc.name_entity or share < 0.5):
             review = True
     info = CATALOGUE.get(entity) if entity else None

@@ -109,3 +109,12 @@ def test_merged_profilers_equal_one_pass(records, cut):
 
 def test_iter_fields_order():
     assert list(iter_fields({"b": 1, "a": [2, {"c": 3}]})) == [("b", 1), ("a[0]", 2), ("a[1].c", 3)]
+
+
+def test_opaque_field_classified_by_values_alone():
+    rows = [{"f0": n, "f1": e, "f2": "备注"} for n, e in zip(["张伟", "欧阳娜娜", "李娜", "王芳", "刘洋"], ["汉族", "回族", "汉族", "满族", "汉"], strict=True)]
+    p = pg.profile(rows)
+    assert p.fields["f0"].entity == "PERSON_NAME"
+    assert p.fields["f1"].entity == "ETHNICITY"
+    assert p.fields["f1"].sensitive is True
+    assert p.fields["f2"].entity is None
