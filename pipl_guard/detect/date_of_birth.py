@@ -76,7 +76,7 @@ def _plausible(d: dt.date, today: dt.date) -> bool:
 def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
     norm = ctx.norm
-    today = dt.date.today()
+    today = ctx.today
     out: list[Span] = []
     for end, word, _cls in tu.cue_hits(ctx, _CUE_CLASS):
         s = tu.skip_separator(norm, end, limit=6)

@@ -179,14 +179,14 @@ def format(value: str) -> str:  # python-stdnum's name
 
 def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
-    today = dt.date.today()
+    today = ctx.today
     out: list[Span] = []
     for s, e, tok in ctx.alnum_tokens:
         if e - s == 15 and _valid(tok, today):
             out.append(Span(s, e, ENTITY, _score(tok), parse(tok, today=today)))
-    for c in ctx.digit_candidates:
+    for c in ctx.digits_of_length(18):
         v = c.digits
-        if len(v) != 18 or v[0] != "9" or not c.whole_run:
+        if v[0] != "9" or not c.whole_run:
             continue
         if _valid(v, today):
             out.append(Span(c.start, c.end, ENTITY, _score(v), parse(v, today=today)))

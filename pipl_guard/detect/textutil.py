@@ -116,16 +116,30 @@ def _variants(words: frozenset[str]) -> frozenset[str]:
     return frozenset(case_variants(words))
 
 
+_PREPARED: dict[int, tuple[dict[str, str], dict[str, str], frozenset[str]]] = {}
+
+
+def _prepared(classes: dict[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+    """Lower-cased class table and cue variants of a detector's (constant) cue table, built once."""
+    hit = _PREPARED.get(id(classes))
+    if hit is None or hit[0] is not classes:
+        hit = (classes, {w.lower(): c for w, c in classes.items()}, _variants(frozenset(classes)))
+        _PREPARED[id(classes)] = hit
+    return hit[1], hit[2]
+
+
 def cue_hits(ctx: ScanContext, classes: dict[str, str]) -> list[tuple[int, str, str]]:
     """(end, hit word, class) of the cue hits of ``classes`` (word -> class) in ``ctx``.
 
     Case variants of ASCII cues are included; an ASCII cue glued to a preceding letter (``reborn``) is not
     a hit; a shared-pass hit longer than our word (``客户号`` for ``客户``) takes our word's class.
     """
-    lower = {w.lower(): c for w, c in classes.items()}
+    if ctx.cue_regex is not None and not ctx.cue_hits:
+        return []  # the shared pass found no cue at all (most field values)
+    lower, variants = _prepared(classes)
     norm = ctx.norm
     out = []
-    for pos, w in ctx.cues(_variants(frozenset(classes))):
+    for pos, w in ctx.cues(variants):
         lw = w.lower()
         cls = lower.get(lw)
         if cls is None:
