@@ -1,0 +1,1 @@
+"""pipl_guard.transform."""
