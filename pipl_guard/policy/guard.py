@@ -344,8 +344,11 @@ class Guard:
         return out
 
 
-def guarded(guard: Guard, action: Action) -> Callable[[F], Callable[..., list[dict[str, Any]]]]:
+def guarded(guard: Guard, action: Action) -> Callable[[F], Callable[..., Any]]:
     """Decorator for an ETL step: ``guard.enforce`` runs on whatever the step returns.
+
+    The step may return records (any iterable of mappings; a list of dicts comes back) or a pandas,
+    polars or Arrow table (the same kind of table comes back, transformed as the destination requires).
 
     >>> import pipl_guard as pg
     >>> policy = pg.Policy.model_validate({"organization": {"name": "Demo"},
@@ -357,14 +360,25 @@ def guarded(guard: Guard, action: Action) -> Callable[[F], Callable[..., list[di
     [{'total': 3}]
     """
 
-    def wrap(fn: F) -> Callable[..., list[dict[str, Any]]]:
+    def wrap(fn: F) -> Callable[..., Any]:
         @functools.wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-            return guard.enforce(fn(*args, **kwargs), action)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            result = fn(*args, **kwargs)
+            if _is_frame(result):
+                from pipl_guard import frames
+
+                return frames.from_records(guard.enforce(frames.to_records(result), action), result)
+            return guard.enforce(result, action)
 
         return run
 
     return wrap
+
+
+def _is_frame(value: object) -> bool:
+    # decided by type name, so pandas/polars/pyarrow are imported only when a frame is actually returned
+    mod = type(value).__module__.split(".", 1)[0]
+    return (mod, type(value).__name__) in {("pandas", "DataFrame"), ("polars", "DataFrame"), ("pyarrow", "Table")}
 
 
 __all__ = ["Guard", "LedgerError", "build_transform", "guarded", "ledger_key", "resolve_key"]

@@ -100,3 +100,25 @@ def test_guarded_decorator(key: pg.Key, tmp_path: Path) -> None:
 
     with pytest.raises(pg.PolicyViolation):
         leaky()
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_guarded_decorator_keeps_the_frame_type(key: pg.Key, kind: str) -> None:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    rows = [rec(i) for i in range(3)]
+    flat = [{k: v for k, v in r.items() if k != "consent"} | {"consent": r["consent"]} for r in rows]
+    make = {"pandas": pd.DataFrame, "polars": pl.DataFrame, "arrow": pa.Table.from_pylist}[kind]
+
+    @pg.guarded(pg.Guard(policy(), keys=key), pg.Action("store", "crm", "db", at=AT))
+    def extract():  # type: ignore[no-untyped-def]
+        return make(flat)
+
+    out = extract()
+    assert type(out) is type(make(flat))
+    landed = pa.Table.from_pandas(out).to_pylist() if kind == "pandas" else (
+        out.to_dicts() if kind == "polars" else out.to_pylist())
+    assert [r["sjhm"] for r in landed] == ["138****5678"] * 3
+    assert all(raw["sfzh"] not in str(r) for raw, r in zip(rows, landed, strict=True))

@@ -1,0 +1,98 @@
+"""Spark scale-out: ``spark.deidentify`` rows/s in ``local[1]`` vs ``local[2]`` (target >= 1.7x).
+
+The same table and Deidentifier as ``benchmarks/frames.py`` (mask + HMAC), written to Spark's ``noop``
+sink so only the transform is timed. Each master runs in its own process (one SparkSession per JVM).
+The in-process ``frames.deidentify`` on Arrow is printed as the same-run baseline.
+
+    python benchmarks/spark.py                  # 1,000,000 rows
+    python benchmarks/spark.py --rows 200000
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+CHILD = r"""
+import json, os, sys, time
+import importlib.util
+spec = importlib.util.spec_from_file_location("bench_frames", os.path.join(os.environ["PG_BENCH_DIR"], "frames.py"))
+bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench)
+deidentifier = bench.deidentifier
+master, path, partitions = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.environ["PYSPARK_PYTHON"] = sys.executable
+from pyspark.sql import SparkSession
+from pipl_guard import spark as pgs
+t0 = time.perf_counter()
+spark = (SparkSession.builder.master(master).appName("pipl_guard-bench")
+         .config("spark.ui.enabled", "false").config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
+         .getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+start = time.perf_counter() - t0
+sdf = spark.read.parquet(path).repartition(partitions).cache()
+n = sdf.count()
+deid = deidentifier()
+pgs.deidentify(sdf.limit(1000), deid).write.format("noop").mode("overwrite").save()   # warm the workers
+t0 = time.perf_counter()
+pgs.deidentify(sdf, deid).write.format("noop").mode("overwrite").save()
+dt = time.perf_counter() - t0
+spark.stop()
+print(json.dumps({"rows": n, "seconds": dt, "startup": start}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--partitions", type=int, default=8)
+    args = ap.parse_args()
+
+    import importlib.util
+
+    import pyarrow.parquet as pq
+
+    spec = importlib.util.spec_from_file_location("bench_frames", os.path.join(_HERE, "frames.py"))
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    deidentifier, make_table = bench.deidentifier, bench.make_table
+    from pipl_guard import frames
+
+    table = make_table(args.rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "table.parquet")
+        pq.write_table(table, path)
+        deid = deidentifier()
+        frames.deidentify(table.slice(0, 1000), deid)  # warm-up: detector data, regexes
+        t0 = time.perf_counter()
+        frames.deidentify(table, deid)
+        base = args.rows / (time.perf_counter() - t0)
+        print(f"{args.rows:,} rows; in-process frames.deidentify (arrow, baseline): {base:,.0f} rows/s")
+        rates = {}
+        for master in ("local[1]", "local[2]"):
+            env = {**os.environ, "PG_BENCH_DIR": _HERE}
+            out = subprocess.run([sys.executable, "-c", CHILD, master, path, str(args.partitions)],
+                                 capture_output=True, text=True, env=env, check=False)
+            if out.returncode != 0:
+                print(out.stderr[-3000:], file=sys.stderr)
+                raise SystemExit(f"{master} failed")
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            rates[master] = r["rows"] / r["seconds"]
+            print(f"spark {master:<9} {rates[master]:>12,.0f} rows/s  ({r['seconds']:.1f} s; session start {r['startup']:.1f} s)"
+                  f"  {rates[master] / base:.2f}x in-process")
+        ratio = rates["local[2]"] / rates["local[1]"]
+        print(f"local[2] / local[1] = {ratio:.2f}x (target >= 1.7x: {'met' if ratio >= 1.7 else 'NOT met'}); "
+              f"cores on this machine: {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
