@@ -1,12 +1,11 @@
 """Benchmark: ``pg.risk`` and ``pg.risk.suggest`` on generated records (seconds and peak memory).
 
-Run: ``python -P benchmarks/risk.py`` (100,000 and 1,000,000 records) or ``python benchmarks/risk.py --n 100000``.
+Run: ``python benchmarks/risk.py`` (100,000 and 1,000,000 records) or ``python benchmarks/risk.py --n 100000``.
 
 Records carry a resident ID, a birth date, a sex, a GB/T 2260 county code and a postcode, drawn at random
 (seeded). The baseline, measured in the same run, is one bare ``collections.Counter`` over the raw
 quasi-identifier tuples (what a hand-written k check costs); ``risk`` is reported as a ratio to it. Times are CPU seconds
-(``process_time``, robust on a shared machine) with wall seconds in brackets. ``-P`` keeps ``benchmarks/``
-off ``sys.path`` (a sibling script there is named ``logging.py``).
+(``process_time``, robust on a shared machine) with wall seconds in brackets.
 Peak memory is ``tracemalloc``'s peak of allocations during a second run of the call (numpy buffers
 included; the input records themselves are not counted).
 """

@@ -9,19 +9,12 @@ The key is random per run (a benchmark needs no fixed key). Rates are values per
 (per core), with the SQLite tokenize rows also shown per wall-clock second (they wait on disk).
 """
 
-# ruff: noqa: E402 - the sys.path fix below must run before the imports
 from __future__ import annotations
-
-import os
-import sys
-
-# benchmarks/ holds a logging.py that would shadow the standard library when run as a script
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
 
 import argparse
 import datetime as dt
 import hashlib
+import os
 import random
 import tempfile
 import time
@@ -31,6 +24,8 @@ import pipl_guard as pg
 from pipl_guard.detect import resident_id
 from pipl_guard.transform.pseudonym import _id_regions, id_check
 from pipl_guard.transform.vault import open_vault
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def make_ids(n: int, seed: int = 42) -> list[str]:

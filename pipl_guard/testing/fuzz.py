@@ -131,7 +131,7 @@ def _io_read(v: bytes) -> object:
 
     from pipl_guard import io
 
-    out = []
+    out: list[dict[str, Any]] = []
     for suffix in (".csv", ".jsonl", ".json", ".parquet"):
         fd, path = tempfile.mkstemp(suffix=suffix)
         try:
