@@ -18,9 +18,10 @@ import functools
 import random
 import re
 import string
-import time
 from collections.abc import Callable
 from types import ModuleType
+
+from _timing import best_of
 
 from pipl_guard.catalogue import ENTITY_IDS
 from pipl_guard.detect import hk_mo_tw_id, hmt_permit, im_account, license_plate, passport, vin
@@ -61,15 +62,6 @@ def make_text(mb: float, seed: int = 11) -> str:
     return "".join(parts)
 
 
-def timed(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=4.0)
@@ -77,7 +69,7 @@ def main() -> None:
     text = make_text(args.mb)
     mb = len(text.encode("utf-8")) / 1e6
     base_rx = re.compile(r"[0-9０-９]{6,}")
-    base = timed(lambda: sum(1 for _ in base_rx.finditer(text)))
+    base = best_of(lambda: sum(1 for _ in base_rx.finditer(text)))
     print(f"text: {mb:.2f} MB UTF-8, {len(text):,} chars")
     print(f"baseline  re [0-9０-９]{{6,}}: {base:.3f} s  {mb / base:7.1f} MB/s  ratio 1.00")
     shared = ScanContext(text)
@@ -86,8 +78,8 @@ def main() -> None:
     for mod in DETECTORS:
         name = mod.__name__.rsplit(".", 1)[-1]
         find: Callable[[str | ScanContext], object] = mod.find
-        cold = timed(functools.partial(lambda f: f(ScanContext(text)), find))
-        warm = timed(functools.partial(find, shared))
+        cold = best_of(functools.partial(lambda f: f(ScanContext(text)), find))
+        warm = best_of(functools.partial(find, shared))
         n = len(mod.find(shared))
         print(
             f"{name:14s} fresh ctx: {cold:.3f} s {mb / cold:7.1f} MB/s ratio {cold / base:5.1f} | "
@@ -97,8 +89,8 @@ def main() -> None:
     everything = frozenset(ENTITY_IDS)
     others = frozenset(everything - mine)
     scan_spans(text, entities=everything)  # warm caches
-    full = timed(lambda: scan_spans(text, entities=everything), repeat=2)
-    rest = timed(lambda: scan_spans(text, entities=others), repeat=2)
+    full = best_of(lambda: scan_spans(text, entities=everything), repeat=2)
+    rest = best_of(lambda: scan_spans(text, entities=others), repeat=2)
     print(
         f"scanner, all entities: {full:.3f} s {mb / full:6.1f} MB/s | without these {len(mine)}: {rest:.3f} s "
         f"{mb / rest:6.1f} MB/s | their share {(full - rest) / full:5.1%}"

@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import time
 from collections.abc import Callable
 from types import ModuleType
 
+from _timing import best_of
 from stdnum import luhn
 from stdnum.cn.uscc import calc_check_digit
 
@@ -91,15 +91,6 @@ def make_text(mb: float, seed: int = 7) -> str:
         parts.append(chunk + "。")
         size += len(parts[-1].encode("utf-8"))
     return "".join(parts)
-
-
-def best_of(fn: Callable[[], object], runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main() -> None:

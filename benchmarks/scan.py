@@ -17,8 +17,9 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import time
 from collections.abc import Callable
+
+from _timing import best_of
 
 import pipl_guard as pg
 from pipl_guard import synth
@@ -34,15 +35,6 @@ NAIVE_PATTERNS = [
     r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9.])",
 ]
 CEILING = r"[0-9０-９]{5,}"
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
@@ -65,22 +57,22 @@ def main() -> None:
         found[:] = pg.scan_text(text)
 
     rows: list[tuple[str, float]] = []
-    t_scan = best_of(args.repeat, run_scan)
+    t_scan = best_of(run_scan, args.repeat)
     rows.append(("pipl_guard scan_text (default entities)", t_scan))
 
     ceiling = re.compile(CEILING)
-    t_ceiling = best_of(args.repeat, lambda: sum(1 for _ in ceiling.finditer(text)))
+    t_ceiling = best_of(lambda: sum(1 for _ in ceiling.finditer(text)), args.repeat)
     rows.append(("ceiling: one candidate regex, no validation", t_ceiling))
 
     naive = [re.compile(p) for p in NAIVE_PATTERNS]
-    t_naive = best_of(args.repeat, lambda: sum(1 for rx in naive for _ in rx.finditer(text)))
+    t_naive = best_of(lambda: sum(1 for rx in naive for _ in rx.finditer(text)), args.repeat)
     rows.append(("naive: 8 entity regexes, no validation", t_naive))
 
     try:
         import re2  # type: ignore[import-not-found]
 
         rx2 = re2.compile(CEILING)
-        rows.append(("google-re2: ceiling pattern", best_of(args.repeat, lambda: sum(1 for _ in rx2.finditer(text)))))
+        rows.append(("google-re2: ceiling pattern", best_of(lambda: sum(1 for _ in rx2.finditer(text)), args.repeat)))
     except ImportError:
         print("google-re2: not installed (pip install google-re2)")
     try:
@@ -94,12 +86,12 @@ def main() -> None:
         def on_match(_id: int, _f: int, _t: int, _flags: int, _ctx: object) -> None:
             hits.append(_f)
 
-        rows.append(("hyperscan: ceiling pattern (bytes)", best_of(args.repeat, lambda: db.scan(raw, match_event_handler=on_match))))
+        rows.append(("hyperscan: ceiling pattern (bytes)", best_of(lambda: db.scan(raw, match_event_handler=on_match), args.repeat)))
     except ImportError:
         print("hyperscan: not installed (pip install hyperscan)")
     presidio = _presidio_runner(text)
     if presidio is not None:
-        rows.append(("Presidio, CN ID + mobile patterns, per line", best_of(1, presidio)))
+        rows.append(("Presidio, CN ID + mobile patterns, per line", best_of(presidio, 1)))
 
     print(f"\n{'engine':<48} {'s':>8} {'MB/s':>8} {'vs ceiling':>10}")
     for name, secs in rows:
