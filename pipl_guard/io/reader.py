@@ -69,8 +69,11 @@ class RecordReader:
         return self
 
     def __next__(self) -> dict[str, Any]:
+        error: InputError | None = None
         try:
             rec = next(self._it)
+        except InputError as exc:
+            error = exc
         except StopIteration:
             if not self._done:
                 self._done = True
@@ -78,6 +81,12 @@ class RecordReader:
                     log.warning("%s: skipped %d malformed rows (first at %s)", self.name, self.skipped,
                                 ", ".join(map(str, self.skipped_at[:10])))
             raise
+        if error is not None:
+            # the decoder/parser error it replaced holds the raw line: drop it from the chain, and raise
+            # outside the handler so it is not chained again
+            error.__context__ = None
+            error.__cause__ = None
+            raise error
         self.records += 1
         return rec
 
@@ -162,6 +171,12 @@ def _text_records(
     stream: IO[bytes], head: bytes, fmt: str, encoding: str | None, reader: RecordReader, on_error: OnError
 ) -> Iterator[dict[str, Any]]:
     try:
+        if len(head) < 4:
+            head += stream.read(4 - len(head))  # replayed below, like a stdin head
+        if head.startswith(b"PAR1"):
+            raise InputError(
+                f"{reader.name}: this is a Parquet file, not {fmt.upper()}; name it .parquet or pass format='parquet'"
+            )
         if fmt in ("csv", "tsv"):
             if encoding:
                 enc = normalize_encoding(encoding)
@@ -445,12 +460,22 @@ def _parquet_records(
             shutil.copyfileobj(stream, spool, 1 << 20)
             spool.seek(0)
             source = spool
+        magic = b""
+        if source.seekable():
+            magic = source.read(4)
+            source.seek(0)
         try:
             pf = pq.ParquetFile(source)
         except (pa.ArrowException, OSError, ValueError) as exc:
-            raise InputError(
-                f"{reader.name}: not a readable Parquet file, truncated or corrupt ({type(exc).__name__})"
-            ) from None
+            hint = "empty file" if magic == b"" and source.seekable() else type(exc).__name__
+            if magic and magic != b"PAR1":
+                hint = "it does not start like Parquet; if it is CSV or JSON, name it so or pass format="
+            raise InputError(f"{reader.name}: not a readable Parquet file, truncated or corrupt ({hint})") from None
+        names = pf.schema_arrow.names
+        if len(set(names)) != len(names):
+            # records are dicts: a repeated column name would silently drop all but one of the columns
+            dup = next(i for i, n in enumerate(names) if n in names[:i])
+            raise InputError(f"{reader.name}: duplicate column name in the Parquet schema (column {dup + 1})")
         row = 0
         for group in range(pf.num_row_groups):
             in_group = 0

@@ -208,7 +208,9 @@ class Policy(_Strict):
         try:
             return super().model_validate(obj, strict=strict, context=context, **kwargs)
         except ValidationError as exc:
-            raise _policy_error(exc) from None
+            error = _policy_error(exc)
+        # raised outside the handler: the pydantic error holds the raw input and must not be chained
+        raise error
 
     @classmethod
     def load(cls, path: str | Path) -> Policy:
@@ -230,14 +232,17 @@ class Policy(_Strict):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise PolicyError(f"policy file {p.name} is not UTF-8") from None
+            text = None
+        if text is None:  # raised outside the handler, so the decode error (holding the file) is not chained
+            raise PolicyError(f"policy file {p.name} is not UTF-8")
         data = _parse(text, suffix, p.name)
         if not isinstance(data, dict):
             raise PolicyError(f"policy file {p.name} must hold a mapping at the top, got {type_name(data)}")
         try:
             return super().model_validate(data)
         except ValidationError as exc:
-            raise _policy_error(exc, p.name) from None
+            error = _policy_error(exc, p.name)
+        raise error
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
@@ -283,25 +288,29 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def _parse(text: str, suffix: str, name: str) -> Any:
+    # errors are raised after the handlers, not inside them: the parser errors hold the document (and so
+    # whatever PI a policy value carries) and must not ride along as ``__context__``
     try:
         if suffix == ".json":
             return json.loads(text)
         if suffix == ".toml":
             return tomllib.loads(text)
         return yaml.load(text, Loader=_NoAliasLoader)
-    except PolicyError:
-        raise
+    except PolicyError as exc:
+        error = exc
     except RecursionError:
-        raise PolicyError(f"{name}: nested too deeply to be a policy") from None
+        error = PolicyError(f"{name}: nested too deeply to be a policy")
     except json.JSONDecodeError as exc:
-        raise PolicyError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}", path=f"line {exc.lineno}") from None
+        error = PolicyError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}", path=f"line {exc.lineno}")
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{name}: invalid TOML: {exc}") from None
+        error = PolicyError(f"{name}: invalid TOML: {exc}")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise PolicyError(f"{name}: invalid YAML{line}: {problem}", path=f"line {mark.line + 1}" if mark else None) from None
+        error = PolicyError(f"{name}: invalid YAML{line}: {problem}", path=f"line {mark.line + 1}" if mark else None)
+    error.__context__ = None
+    raise error
 
 
 # ----------------------------------------------------------------------------------------------- Action

@@ -219,35 +219,41 @@ class Deidentifier:
     def _walk_map(
         self, mapping: Mapping[str, Any], path: str, depth: int, seen: tuple[int, ...]
     ) -> dict[str, Any]:
-        seen = self._enter(mapping, path, depth, seen)
-        out: dict[str, Any] = {}
-        for k, v in mapping.items():
-            child = f"{path}.{k}" if path else str(k)
-            out[k] = self._walk(v, child, depth + 1, seen)
+        out: dict[str, Any] = self._walk(mapping, path, depth, seen)
         return out
 
     def _walk(self, value: Any, path: str, depth: int, seen: tuple[int, ...]) -> Any:
-        if isinstance(value, Mapping):
-            return self._walk_map(value, path, depth, seen)
-        if isinstance(value, list | tuple):
-            seen2 = self._enter(value, path, depth, seen)
-            items = [self._walk(v, f"{path}[{i}]", depth + 1, seen2) for i, v in enumerate(value)]
-            return (
-                items
-                if isinstance(value, list)
-                else type(value)(items)
-                if type(value) is tuple
-                else tuple(items)
-            )
-        return self.value(value, path)
+        if not isinstance(value, Mapping | list | tuple):
+            return self.value(value, path)
+        # explicit stack, not recursion: a record nested MAX_DEPTH deep must not hit Python's recursion limit
+        on_path = set(seen)
+        stack = [self._open(value, path, depth, on_path)]
+        while True:
+            frame = stack[-1]
+            if frame.next < len(frame.children):
+                key, child_path, child = frame.children[frame.next]
+                frame.next += 1
+                if isinstance(child, Mapping | list | tuple):
+                    stack.append(self._open(child, child_path, frame.depth + 1, on_path))
+                else:
+                    frame.store(key, self.value(child, child_path))
+                continue
+            stack.pop()
+            on_path.discard(id(frame.container))
+            done = frame.result()
+            if not stack:
+                return done
+            parent = stack[-1]
+            parent.store(parent.children[parent.next - 1][0], done)
 
     @staticmethod
-    def _enter(container: object, path: str, depth: int, seen: tuple[int, ...]) -> tuple[int, ...]:
+    def _open(container: Any, path: str, depth: int, on_path: set[int]) -> _Frame:
         if depth > MAX_DEPTH:
             raise InputError(f"record nested deeper than {MAX_DEPTH} levels at {path[:80]!r}")
-        if id(container) in seen:
+        if id(container) in on_path:
             raise InputError(f"record contains a cycle at {path[:80]!r}")
-        return (*seen, id(container))
+        on_path.add(id(container))
+        return _Frame(container, path, depth)
 
     def records(self, records: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
         """Lazily transform a stream of records (constant memory)."""
@@ -262,6 +268,37 @@ class Deidentifier:
 
             return op.apply_many(list(values), classify_field(path))
         return [self.value(v, path) for v in values]
+
+
+class _Frame:
+    """One container being rebuilt by ``Deidentifier._walk``: its children and the output so far."""
+
+    __slots__ = ("children", "container", "depth", "next", "out")
+
+    def __init__(self, container: Any, path: str, depth: int) -> None:
+        self.container = container
+        self.depth = depth
+        self.next = 0
+        self.children: list[tuple[Any, str, Any]]
+        self.out: dict[Any, Any] | list[Any]
+        if isinstance(container, Mapping):
+            self.children = [(k, f"{path}.{k}" if path else str(k), v) for k, v in container.items()]
+            self.out = {}
+        else:
+            self.children = [(i, f"{path}[{i}]", v) for i, v in enumerate(container)]
+            self.out = []
+
+    def store(self, key: Any, value: Any) -> None:
+        if isinstance(self.out, dict):
+            self.out[key] = value
+        else:
+            self.out.append(value)
+
+    def result(self) -> Any:
+        # lists stay lists, tuples (and tuple subclasses) become plain tuples, mappings become dicts
+        if isinstance(self.out, dict) or isinstance(self.container, list):
+            return self.out
+        return tuple(self.out)
 
 
 def _restore_type(original: Any, text: str, out: str) -> Any:

@@ -114,13 +114,16 @@ class Operator(BaseModel):
                 raise KeyMaterialError(
                     f"{name}.{field}: expected pipl_guard Key or KeyRing, got {type(key).__name__}"
                 )
+        problems: str | None = None
         try:
             super().__init__(**kwargs)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
             )
-            raise InputError(f"{name}: {problems}") from None
+        if problems is not None:
+            # raised outside the handler: the pydantic error (which holds the raw input) is not chained
+            raise InputError(f"{name}: {problems}")
         self._rt = self._build()
 
     def _build(self) -> Any:
