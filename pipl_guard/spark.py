@@ -43,7 +43,11 @@ class _Shipped:
     """The pickled object, through a broadcast when a SparkContext exists (classic Spark)."""
 
     def __init__(self, sdf: Any, obj: object) -> None:
-        payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        from pipl_guard.transform.keys import shipping_keys
+
+        # the one place keys are allowed into a pickle: the broadcast the executors need
+        with shipping_keys():
+            payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         self._bc: Any = None
         self._payload: bytes | None = None
         try:

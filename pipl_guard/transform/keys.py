@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -43,7 +45,9 @@ def _decode_text(text: str, source: str) -> bytes:
     if text.startswith("base64:"):
         body = text[len("base64:") :]
         try:
-            return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            # validate=True: a stray character is an error, not silently dropped from a key
+            standard = body.replace("-", "+").replace("_", "/")
+            return base64.b64decode(standard + "=" * (-len(body) % 4), validate=True)
         except (binascii.Error, ValueError):
             raise KeyMaterialError(f"{source}: not valid base64") from None
     if not _HEX_RE.fullmatch(text) or len(text) % 2:
@@ -172,8 +176,21 @@ class Key:
     def __hash__(self) -> int:
         return hash(("Key", self.id))
 
+    def __copy__(self) -> Key:
+        return self  # immutable: a copy is the same key (and copying must not go through pickling)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Key:
+        return self
+
     def __reduce__(self) -> tuple[object, ...]:
-        # picklable so operators can travel to worker processes / Spark executors
+        # A pickle holds the key bytes wherever it goes (disk, queue, Spark broadcast), so keys refuse to
+        # pickle unless the caller opts in for one shipment (what pipl_guard.spark does).
+        if not getattr(_SHIPPING, "allowed", False):
+            raise KeyMaterialError(
+                f"key {self.id!r} does not pickle: a pickle carries the key bytes; to ship operators to "
+                "worker processes wrap the pickling in pipl_guard.transform.keys.shipping_keys(), or "
+                "rebuild the key in the worker (Key.from_env / Key.from_file)"
+            )
         return (_rebuild_key, (self._material, self.id))
 
     @classmethod
@@ -181,6 +198,30 @@ class Key:
         from pydantic_core import core_schema
 
         return core_schema.is_instance_schema(cls)
+
+
+_SHIPPING = threading.local()
+
+
+@contextlib.contextmanager
+def shipping_keys() -> Iterator[None]:
+    """Allow ``Key`` objects to pickle inside this block (this thread only).
+
+    The pickle then carries key material: send it only over channels as trusted as the key store itself
+    (``pipl_guard.spark`` uses this for the Deidentifier it broadcasts to executors).
+
+    >>> import pickle
+    >>> with shipping_keys():
+    ...     blob = pickle.dumps(Key(bytes(range(16)), id="demo"))
+    >>> pickle.loads(blob).id
+    'demo'
+    """
+    before = getattr(_SHIPPING, "allowed", False)
+    _SHIPPING.allowed = True
+    try:
+        yield
+    finally:
+        _SHIPPING.allowed = before
 
 
 def _rebuild_key(material: bytes, key_id: str) -> Key:

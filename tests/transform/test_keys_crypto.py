@@ -111,9 +111,18 @@ def test_key_errors_never_show_the_key(monkeypatch) -> None:
     assert short not in str(info.value)
 
 
-def test_key_pickles(key: Key) -> None:
-    again = pickle.loads(pickle.dumps(key))
+def test_key_refuses_to_pickle_unless_shipping(key: Key) -> None:
+    with pytest.raises(KeyMaterialError) as info:
+        pickle.dumps(key)
+    assert SECRET.hex() not in str(info.value) and key.id in str(info.value)
+    from pipl_guard.transform.keys import shipping_keys
+
+    with shipping_keys():
+        blob = pickle.dumps(key)
+    again = pickle.loads(blob)
     assert again == key and again.reveal() == SECRET
+    with pytest.raises(KeyMaterialError):  # the permission ends with the block
+        pickle.dumps(key)
 
 
 def test_key_ring_rules(key: Key) -> None:

@@ -118,14 +118,20 @@ def _all_ops(vault: object) -> list[pg.ops.Operator]:
 
 
 def test_operators_pickle_and_repr_without_keys(tmp_path) -> None:
+    from pipl_guard.transform.keys import shipping_keys
     from pipl_guard.transform.vault import open_vault
 
     vault = open_vault(tmp_path / "v.db", KEY)
     for op in _all_ops(vault)[:-1]:
-        again = pickle.loads(pickle.dumps(op))
+        with shipping_keys():
+            again = pickle.loads(pickle.dumps(op))
         assert repr(again) == repr(op)
         assert bytes(range(32)).hex() not in repr(op)
-    assert pickle.loads(pickle.dumps(pg.ops.Hash(KEY))).apply("a") == pg.ops.Hash(KEY).apply("a")
+    with shipping_keys():
+        blob = pickle.dumps(pg.ops.Hash(KEY))
+    assert pickle.loads(blob).apply("a") == pg.ops.Hash(KEY).apply("a")
+    with pytest.raises(pg.KeyMaterialError):  # outside the opt-in, a keyed operator does not pickle
+        pickle.dumps(pg.ops.Hash(KEY))
 
 
 def test_bad_operator_settings() -> None:
