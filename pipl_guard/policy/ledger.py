@@ -156,12 +156,40 @@ class Ledger:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             else:
-                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                conn = self._connect_ro()
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             return conn
         except (sqlite3.Error, OSError) as exc:
             raise LedgerError(f"cannot open the ledger {Path(self.path).name}: {exc}") from None
+
+    def _connect_ro(self) -> sqlite3.Connection:
+        assert self.path is not None
+        uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_READONLY_ROLLBACK:
+                return conn  # not a crash leftover: the caller's first read reports the problem as before
+            conn.close()
+        else:
+            return conn
+        # A writer was killed mid-commit and left a hot journal, which a read-only connection cannot roll
+        # back. Let a writable connection restore the last committed state (what any writer would do on
+        # open; it changes no committed data), then read as before.
+        log.info("ledger: rolling back a transaction interrupted by a crash before reading")
+        fix = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            fix.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            fix.close()
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _close(self, conn: sqlite3.Connection) -> None:
         if conn is not self._mem:

@@ -35,6 +35,7 @@ import secrets
 import sqlite3
 import string
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -264,7 +265,7 @@ class SQLiteVault(Vault):
             self._db = sqlite3.connect(
                 str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
+            _set_wal(self._db, timeout)
             self._db.execute("PRAGMA synchronous=NORMAL")
             # tokens are random keys: a large page cache keeps B-tree inserts off the disk for big vaults
             self._db.execute(f"PRAGMA cache_size=-{int(cache_mib) * 1024}")
@@ -330,6 +331,24 @@ class SQLiteVault(Vault):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _set_wal(db: sqlite3.Connection, timeout: float) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another connection holds the write lock.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY here without
+    calling the busy handler: a process creating the same vault at the same moment would otherwise make
+    this open fail at once instead of waiting ``timeout``. On a file already in WAL mode this is a no-op.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.01)
 
 
 class _SQLiteTx:
