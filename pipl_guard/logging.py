@@ -67,7 +67,7 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 _DIGIT_SHAPES = re.compile(
     r"[0-9](?:(?:[ \-]?[0-9]){4}"  # five digits, maybe grouped: every numeric identifier
     r"|\.[0-9]{1,3}\.[0-9]"  # IPv4
-    r"|\.[0-9]+ *[,;/ ] *[NSEWnsew+\-]?[0-9]{1,3}\.[0-9])"  # a coordinate pair
+    r"|\.[0-9]++ {0,3}[,;/ ] {0,3}[NSEWnsew+\-]?[0-9]{1,3}\.[0-9])"  # a coordinate pair (bounded spaces: linear)
 )
 _SEPARATED_HEX = re.compile(r"[:\-][0-9A-Fa-f]{1,4}[:\-]|::|\.[0-9A-Fa-f]{4}\.")  # IPv6, MAC (3 forms)
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")

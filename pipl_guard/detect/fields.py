@@ -22,7 +22,7 @@ from importlib import resources
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPLIT = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
-_INDEX = re.compile(r"\[[^\]]*\]")
+_INDEX = re.compile(r"\[[^\[\]]*+\]")  # a "[" inside cannot start a second scan: linear
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -50,8 +50,9 @@ ID_COMPONENTS: tuple[str, ...] = ("region", "birth_date", "gender")
 UNKNOWN = "?"
 MISSING = ""
 
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*[-/.月]?\s*(\d{1,2})\s*日?")
-_INT = re.compile(r"^\s*(\d{1,3})(?:\.0+)?\s*(?:岁|周岁)?\s*$")
+# possessive \s*+ : two adjacent whitespace repeats must not trade spaces back and forth (quadratic)
+_DATE = re.compile(r"^\s*+(\d{4})\s*+[-/.年]?\s*+(\d{1,2})\s*+[-/.月]?\s*+(\d{1,2})\s*+日?")
+_INT = re.compile(r"^\s*+(\d{1,3})(?:\.0++)?\s*+(?:岁|周岁)?\s*+$")
 _POSTCODE = re.compile(r"^\s*(\d{6})\s*$")
 _CODE = re.compile(r"^\s*(\d{6})(?:\d{6})?\s*$")
 

@@ -35,7 +35,8 @@ MASK_CHAR = "*"
 #: characters that keep their place in a masked value (grouping separators)
 _SEPARATORS = frozenset(" -\u3000\u00a0./:")
 _MOBILE_PREFIX = re.compile(r"^\s*(?:\+\s?86|0086|\(\+?86\)|（\+?86）|86(?=1\d{10}$))[\s\-]?")
-_GEO_DECIMALS = re.compile(r"(\d+[.．]\d)(\d+)")
+# each digit run is tried once (look-behind) and never gives digits back (possessive): linear
+_GEO_DECIMALS = re.compile(r"(?<!\d)(\d++[.．]\d)(\d++)")
 _DIGIT = re.compile(r"\d")
 _REDACTED = "***"
 
