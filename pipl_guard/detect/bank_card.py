@@ -97,7 +97,7 @@ def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
     table = schemes()
     out: list[Span] = []
-    for c in ctx.digit_candidates:
+    for c in ctx.digits_of_length(*range(MIN_LENGTH, MAX_LENGTH + 1)):
         d = c.digits
         if not (MIN_LENGTH <= len(d) <= MAX_LENGTH) or d[-1] == "X":
             continue

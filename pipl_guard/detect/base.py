@@ -56,7 +56,7 @@ class DigitCandidate(NamedTuple):
 # character). Possessive repeats: linear on any input. The lookahead drops runs that cannot hold 5
 # digits (nothing pipl_guard detects is shorter) inside the regex engine, so "1中1中…" never reaches Python.
 _DIGIT_RUN = re.compile(r"(?=[0-9][0-9 \-]{4})[0-9]++(?:[ \-][0-9]++)*+(?:[Xx](?![0-9A-Za-z]))?")
-_GROUP5 = re.compile(r"[0-9]{5,}+[Xx]?")
+_GROUP7 = re.compile(r"[0-9]{7,}+[Xx]?")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Alphanumeric tokens of 5+ chars holding a letter and a digit, tried only at token starts (the
 # lookbehind fails at once inside a token), each lookahead possessive: O(n) on any input.
@@ -65,7 +65,8 @@ _ALNUM = re.compile(
 )
 _ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 #: a grouped run with more groups than this is a table of numbers, not one identifier: only its
-#: single groups of 5+ digits are candidates (keeps adversarial runs like "12345 67890 …" linear)
+#: single groups of 7+ digits are candidates (the shortest identifier read from a digit run alone is a
+#: 7-digit Macao ID after its cue; keeps adversarial runs like "12345 67890 …" cheap)
 MAX_GROUPS_FOR_SUBSEQUENCES = 8
 #: longest digit candidate any detector asks for (+86/0086 prefixed 11-digit mobiles: 15)
 MAX_CANDIDATE_DIGITS = 20
@@ -217,7 +218,7 @@ class ScanContext:
                     append(DigitCandidate(s, e, run.upper(), True, False))
                 continue
             if run.count(" ") + run.count("-") >= MAX_GROUPS_FOR_SUBSEQUENCES:
-                for g in _GROUP5.finditer(norm, s, e):
+                for g in _GROUP7.finditer(norm, s, e):
                     if g.end() - g.start() <= MAX_CANDIDATE_DIGITS:
                         append(DigitCandidate(g.start(), g.end(), g.group().upper(), False, False))
                 continue

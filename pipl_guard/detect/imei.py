@@ -59,7 +59,7 @@ def format(value: str) -> str:  # python-stdnum's name
 def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
     out: list[Span] = []
-    for c in ctx.digit_candidates:
+    for c in ctx.digits_of_length(LENGTH):
         d = c.digits
         # whole runs only: 15 digits inside a longer (grouped) number are not an IMEI
         if len(d) != LENGTH or not c.whole_run or d[-1] == "X" or luhn.checksum(d) != 0:

@@ -115,7 +115,7 @@ def find(text: str | ScanContext) -> list[Span]:
         pair, region = _plausible(v)
         out.append(Span(s, e, ENTITY, SCORE if pair and region else SCORE_UNSURE, parse(v)))
     # all-digit codes (possibly ending in X): the digit pass; whole, unseparated runs only
-    for c in ctx.digit_candidates:
+    for c in ctx.digits_of_length(LENGTH):
         # a trailing X makes the run an alphanumeric token too: the loop above has it
         if len(c.digits) != LENGTH or not c.whole_run or c.separated or c.digits[-1] == "X":
             continue
