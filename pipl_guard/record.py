@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
 import math
 import re
 from collections import Counter
@@ -30,6 +29,7 @@ from pipl_guard.detect.registry import value_validator
 from pipl_guard.detect.scanner import CONTEXT_BOOST, DEFAULT_MIN_SCORE, _check_entities, scan_spans
 from pipl_guard.errors import InputError, type_name
 from pipl_guard.finding import Finding, make_finding
+from pipl_guard.sketch import DEFAULT_PRECISION, HyperLogLog, hash64
 
 #: nesting deeper than this is refused (a record is data, not a program)
 MAX_DEPTH = 10_000
@@ -230,6 +230,9 @@ class Profile(BaseModel):
     fields: dict[str, FieldProfile] = Field(default_factory=dict)
     sampled: bool = False
     as_of: dt.date = Field(default_factory=dt.date.today)
+    #: ``individuals``, ``minors`` and ``regions`` are HyperLogLog estimates (about 1 % error): more
+    #: distinct people than ``Profiler.exact_limit`` were seen
+    approximate: bool = False
 
     @property
     def sensitive_fields(self) -> list[str]:
@@ -252,14 +255,125 @@ class _FieldAcc:
         self.name_entity = name_entity
 
 
-def _person_key(resident_id: str) -> bytes:
-    # distinct individuals are counted by a short digest, so a profile of many records stays small
-    return hashlib.blake2b(resident_id.upper().encode(), digest_size=10).digest()
+#: distinct individuals counted exactly before ``Profiler`` switches to HyperLogLog sketches; one person
+#: is one int in one set (~95 bytes with the set's spare room, measured), so the exact phase stays < ~100 MB
+EXACT_LIMIT = 1_000_000
+#: scan results of short leaf values are memoised per profiler (bounded; see ``Profiler._scan``)
+MEMO_SIZE = 4096
+MEMO_MAX_CHARS = 64
+
+
+def _person_key(resident_id: str, minor: bool) -> int:
+    # a person is a 64-bit hash of the ID with the lowest bit replaced by the minor flag: one small int
+    # per person, and whether they are a minor travels with them (both follow from the ID and as_of)
+    return (hash64(resident_id.upper()) & ~1) | int(minor)
+
+
+class _People:
+    """Distinct individuals, minors and people per province: exact up to ``limit`` people, then sketches.
+
+    Exact phase: one set of person keys per province. When the ``limit + 1``-th distinct person arrives,
+    every key goes into HyperLogLog sketches (all people, minors, one per province) and the sets are
+    dropped, so memory stays bounded (~16 KiB per sketch) however large the input.
+    """
+
+    __slots__ = ("by_province", "everyone", "limit", "minor_count", "minors", "person_count", "regions")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.by_province: dict[str | None, set[int]] | None = {}
+        self.person_count = 0
+        self.minor_count = 0
+        self.everyone: HyperLogLog | None = None
+        self.minors: HyperLogLog | None = None
+        self.regions: dict[str, HyperLogLog] = {}
+
+    @property
+    def approximate(self) -> bool:
+        return self.by_province is None
+
+    def add(self, key: int, province: str | None) -> None:
+        if self.by_province is None:
+            self._sketch_add(key, province)
+            return
+        bucket = self.by_province.get(province)
+        if bucket is None:
+            bucket = self.by_province[province] = set()
+        if key in bucket:
+            return
+        bucket.add(key)
+        self.person_count += 1
+        self.minor_count += key & 1
+        if self.person_count > self.limit:
+            self._to_sketch()
+
+    def _sketch_add(self, key: int, province: str | None) -> None:
+        assert self.everyone is not None and self.minors is not None
+        h = key & ~1
+        self.everyone.add_hash(h)
+        if key & 1:
+            self.minors.add_hash(h)
+        if province:
+            sketch = self.regions.get(province)
+            if sketch is None:
+                sketch = self.regions[province] = HyperLogLog(DEFAULT_PRECISION)
+            sketch.add_hash(h)
+
+    def _to_sketch(self) -> None:
+        exact = self.by_province or {}
+        self.by_province = None
+        self.everyone = HyperLogLog(DEFAULT_PRECISION)
+        self.minors = HyperLogLog(DEFAULT_PRECISION)
+        for province, keys in exact.items():
+            for key in keys:
+                self._sketch_add(key, province)
+        self.person_count = self.minor_count = 0
+
+    def merge(self, other: _People) -> None:
+        if other.by_province is not None:
+            for province, keys in other.by_province.items():
+                mine = self.by_province.get(province, set()) if self.by_province is not None else None
+                fresh = keys - mine if mine is not None else keys
+                if self.by_province is not None and self.person_count + len(fresh) <= self.limit:
+                    # fast path: the union still fits, take it with set operations
+                    self.by_province.setdefault(province, set()).update(fresh)
+                    self.person_count += len(fresh)
+                    self.minor_count += sum(k & 1 for k in fresh)
+                else:
+                    # one key at a time, so the switch to sketches happens exactly at the limit
+                    for key in fresh:
+                        self.add(key, province)
+            return
+        if self.by_province is not None:
+            self._to_sketch()
+        assert self.everyone is not None and self.minors is not None
+        assert other.everyone is not None and other.minors is not None
+        self.everyone.merge(other.everyone)
+        self.minors.merge(other.minors)
+        for province, sketch in other.regions.items():
+            mine_sketch = self.regions.get(province)
+            if mine_sketch is None:
+                self.regions[province] = sketch.copy()
+            else:
+                mine_sketch.merge(sketch)
+
+    def totals(self) -> tuple[int, int, dict[str, int]]:
+        """``(individuals, minors, people per province)``, exact or estimated."""
+        if self.by_province is not None:
+            regions = {p: len(keys) for p, keys in self.by_province.items() if p and keys}
+            return self.person_count, self.minor_count, regions
+        assert self.everyone is not None and self.minors is not None
+        regions = {p: len(sketch) for p, sketch in self.regions.items()}
+        return len(self.everyone), len(self.minors), regions
 
 
 class Profiler:
     """Streaming accumulator behind ``profile``: add records one by one, merge partial profilers
     (one per process, Spark partition or file), then read the ``Profile``.
+
+    Distinct individuals (by resident ID) are counted exactly up to ``exact_limit`` people; beyond it the
+    profiler switches to HyperLogLog sketches (about 1 % error, fixed memory) and the ``Profile`` says
+    ``approximate=True``. Merging exact profilers stays exact while the union fits the limit.
 
     >>> a, b = Profiler(), Profiler()
     >>> a.add({"sfzh": "11010519491231002X"}); b.add({"sfzh": "11010519491231002X"})
@@ -267,14 +381,20 @@ class Profiler:
     1
     """
 
-    def __init__(self, *, as_of: dt.date | None = None, strict_identity: bool = False) -> None:
+    def __init__(
+        self, *, as_of: dt.date | None = None, strict_identity: bool = False, exact_limit: int = EXACT_LIMIT
+    ) -> None:
+        if not isinstance(exact_limit, int) or isinstance(exact_limit, bool) or exact_limit < 0:
+            raise InputError("exact_limit must be a non-negative integer")
+        self.exact_limit = exact_limit
         self.as_of = as_of or dt.date.today()
         self.strict_identity = strict_identity
         self.records = 0
         self.fields: dict[str, _FieldAcc] = {}
         self.entities: Counter[str] = Counter()
         self.categories: Counter[str] = Counter()
-        self.people: dict[bytes, tuple[bool, str | None]] = {}
+        self._people = _People(exact_limit)
+        self._memo: dict[tuple[str | None, str], tuple[list[Finding], tuple[str, ...]]] = {}
         self.sampled = False
 
     def add(self, record: Mapping[str, Any]) -> None:
@@ -294,7 +414,7 @@ class Profiler:
                     acc.non_empty += 1
                 continue
             acc.non_empty += 1
-            findings = scan_value(text, path, name_entity=acc.name_entity)
+            findings, value_only = self._scan(text, path, acc.name_entity)
             seen: set[str] = set()
             for f in findings:
                 self.entities[f.entity] += 1
@@ -308,16 +428,45 @@ class Profiler:
                     minor = minor or is_minor
                     region = f.attributes.get("region")
                     province = _province_of(f.attributes.get("region_code"), region)
-                    self.people[_person_key(f.text.replace(" ", "").replace("-", ""))] = (is_minor, province)
+                    self._people.add(_person_key(f.text.replace(" ", "").replace("-", ""), is_minor), province)
             for e in seen:
                 acc.counts[e] += 1
-            if acc.name_entity is None and not seen:
-                for e in _value_only_matches(text):
-                    acc.value_counts[e] += 1
+            for e in value_only:
+                acc.value_counts[e] += 1
         if minor:
             record_categories.add("minor")
         for c in record_categories:
             self.categories[c] += 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        # partial profilers are pickled between processes (Spark): ship counts and person digests only,
+        # never the memo, which holds findings with raw values
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def _scan(self, text: str, path: str, name_entity: str | None) -> tuple[list[Finding], tuple[str, ...]]:
+        """Findings of one leaf and, for a field whose name says nothing, the entities its bare value is.
+
+        Columns repeat values (gender, ethnicity, status words, common names), and a scan's cost is mostly
+        per call, not per character: short values are memoised per (field-name entity, text). The result
+        depends on nothing else the profiler uses (``Finding.path`` is not read here).
+        """
+        memo_key = (name_entity, text)
+        hit = self._memo.get(memo_key)
+        if hit is not None:
+            return hit
+        findings = scan_value(text, path, name_entity=name_entity)
+        value_only = tuple(_value_only_matches(text)) if name_entity is None and not findings else ()
+        if len(text) <= MEMO_MAX_CHARS:
+            if len(self._memo) >= MEMO_SIZE:
+                # bounded: start afresh (frequent values come straight back) rather than track recency
+                self._memo.clear()
+            self._memo[memo_key] = (findings, value_only)
+        return findings, value_only
 
     def merge(self, other: Profiler) -> Profiler:
         self.records += other.records
@@ -331,7 +480,7 @@ class Profiler:
                 mine.value_counts.update(acc.value_counts)
         self.entities.update(other.entities)
         self.categories.update(other.categories)
-        self.people.update(other.people)
+        self._people.merge(other._people)
         self.sampled = self.sampled or other.sampled
         return self
 
@@ -339,18 +488,24 @@ class Profiler:
         fields: dict[str, FieldProfile] = {}
         for key, acc in self.fields.items():
             fields[key] = _field_profile(key, acc, self.strict_identity)
-        regions: Counter[str] = Counter(p for _m, p in self.people.values() if p)
+        individuals, minors, regions = self._people.totals()
         return Profile(
             records=self.records,
-            individuals=len(self.people),
-            minors=sum(1 for m, _p in self.people.values() if m),
+            individuals=individuals,
+            minors=minors,
             entities=dict(self.entities.most_common()),
             sensitive_categories=dict(self.categories.most_common()),
-            regions=dict(regions.most_common()),
+            regions=dict(Counter(regions).most_common()),
             fields=fields,
             sampled=self.sampled,
             as_of=self.as_of,
+            approximate=self._people.approximate,
         )
+
+    @property
+    def approximate(self) -> bool:
+        """True once more than ``exact_limit`` distinct people were seen (counts are estimates)."""
+        return self._people.approximate
 
 
 def _value_only_matches(text: str) -> list[str]:
