@@ -268,7 +268,8 @@ def profile(file: str, fmt: str | None, encoding: str | None, on_error: str, as_
     ]
     _table(["field", "entity", "share", "sensitive", "non-empty", "note"], rows,
            title=f"{prof.records} records{' (sample)' if prof.sampled else ''}")
-    click.echo(f"individuals (distinct resident IDs): {prof.individuals}")
+    approx = " (estimated: HyperLogLog, about 1% error)" if prof.approximate else ""
+    click.echo(f"individuals (distinct resident IDs): {prof.individuals}{approx}")
     click.echo(f"minors under 14: {prof.minors}")
     if prof.entities:
         click.echo("entities: " + ", ".join(f"{k} {v}" for k, v in prof.entities.items()))
