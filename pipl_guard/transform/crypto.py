@@ -27,7 +27,7 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Literal
 
@@ -301,6 +301,27 @@ class Cipher:
         data = value.encode("utf-8")
         nonce = box.nonce(data, self.deterministic)
         return f"{header}:{_b64e(nonce + box.seal(nonce, data, header.encode('ascii')))}"
+
+    def encrypt_many(self, values: Sequence[str]) -> list[str]:
+        """``[encrypt(v) for v in values]`` with the per-key work done once (the vault's batch path).
+
+        >>> c = Cipher(Key(bytes(range(32)), id="demo"), "aes-gcm-siv")
+        >>> [c.decrypt(t) for t in c.encrypt_many(["a", "b"])]
+        ['a', 'b']
+        """
+        for v in values:
+            if not isinstance(v, str):
+                raise InputError(f"encrypt: expected str, got {type(v).__name__}")
+        box = self._box(self.ring.current.id, self.algorithm)
+        header = f"{VERSION}:{_TAGS[self.algorithm]}:{box.key_id}"
+        prefix, aad = header + ":", header.encode("ascii")
+        nonce_of, seal, det = box.nonce, box.seal, self.deterministic
+        out = []
+        for v in values:
+            data = v.encode("utf-8")
+            nonce = nonce_of(data, det)
+            out.append(prefix + _b64e(nonce + seal(nonce, data, aad)))
+        return out
 
     def decrypt(self, token: str) -> str:
         if not isinstance(token, str):

