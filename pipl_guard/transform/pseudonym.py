@@ -614,6 +614,8 @@ class Pseudonymizer:
         for v in values:
             if not isinstance(v, str):
                 raise InputError(f"pseudonymize: expected str, got {type(v).__name__}")
+        if entity == "CN_RESIDENT_ID" and not self.keep:
+            return self._ids_fast(values, back)
         parts = [split(v) for v in values]
         groups: dict[tuple[str, int], list[int]] = {}
         for j, part in enumerate(parts):
@@ -624,6 +626,46 @@ class Pseudonymizer:
             for j, y in zip(idx, res, strict=True):
                 ys[j] = y
         return [join(parts[j][3], ys[j]) for j in range(len(parts))]
+
+    def _ids_fast(self, values: Sequence[str], back: bool) -> list[str]:
+        """``_many`` for resident IDs without ``keep``: the common values (18 ASCII characters, region in
+        the table, born before the cutoff) share one permutation class, so they are split, permuted and
+        joined in tight loops without per-value tuples; the rest take the general path. Same results as
+        ``forward`` value by value (tested)."""
+        codes, index = _id_regions()
+        ords = _ymd_ordinals()
+        texts = _ymd_table()[1]
+        d0, cutoff = _FIRST_ORD, self._cutoff_ord
+        dn = cutoff - d0
+        seqs, weights, check, zero = _SEQ, _ID_WEIGHTS, _ID_CHECK, _ID_ZERO
+        xs: list[int] = []
+        fast_at: list[int] = []
+        out: list[str] = [""] * len(values)
+        slow: list[int] = []
+        for j, v in enumerate(values):
+            ri = index.get(v[:6]) if len(v) == 18 and v.isascii() else None
+            born = ords.get(v[6:14]) if ri is not None else None
+            if ri is None or born is None or born >= cutoff or not v[14:17].isdigit():
+                slow.append(j)
+                continue
+            last = v[17]
+            if check[(sum(map(mul, v[:17].encode("ascii"), weights)) - zero) % 11] != (
+                "X" if last == "x" else last
+            ):
+                slow.append(j)  # the general path raises the precise error
+                continue
+            xs.append((ri * dn + (born - d0)) * 1000 + int(v[14:17]))
+            fast_at.append(j)
+        if xs:
+            ys = self.prp(("id18", "*", d0, dn, 1000, 0), len(codes) * dn * 1000).encrypt_many(xs, back)
+            for j, y in zip(fast_at, ys, strict=True):
+                y, si2 = divmod(y, 1000)
+                ri2, di2 = divmod(y, dn)
+                body = codes[ri2] + texts[di2] + seqs[si2]
+                out[j] = body + check[(sum(map(mul, body.encode("ascii"), weights)) - zero) % 11]
+        for j in slow:
+            out[j] = self._resident_id(values[j], back)
+        return out
 
     def _luhn_digits(self, value: str, back: bool, keep: int, tag: str, lengths: range) -> str:
         from stdnum import luhn
