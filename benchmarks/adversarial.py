@@ -27,7 +27,8 @@ def cases(mb: float, rng: random.Random) -> dict[str, str]:
         # one digit off: never valid, always candidate-shaped
         pos = rng.randrange(17)
         bad = v[:pos] + str((int(v[pos]) + 1) % 10) + v[pos + 1 :]
-        item = f"身份证号{bad}，手机1{rng.randrange(10**10):010d}，"
+        # and a mobile-shaped number on an unallocated prefix (10x, 11x, 12x): both fail validation
+        item = f"身份证号{bad}，手机1{rng.choice('012')}{rng.randrange(10**9):09d}，"
         near_miss.append(item)
         size += len(item.encode())
     return {
@@ -47,15 +48,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds; each case keeps its best time")
     args = ap.parse_args()
     pg.scan_text("预热13812345678")
-    rows = []
-    for name, text in cases(args.mb, random.Random(args.seed)).items():
-        size = len(text.encode("utf-8")) / 1e6
-        t0 = time.perf_counter()
-        pg.scan_text(text)
-        secs = time.perf_counter() - t0
-        rows.append((name, size, secs))
+    texts = cases(args.mb, random.Random(args.seed))
+    best: dict[str, float] = {}
+    # rounds over all cases, so a slow spell of a shared machine hits every case alike
+    for _ in range(args.repeat):
+        for name, text in texts.items():
+            t0 = time.perf_counter()
+            pg.scan_text(text)
+            best[name] = min(best.get(name, float("inf")), time.perf_counter() - t0)
+    rows = [(name, len(text.encode("utf-8")) / 1e6, best[name]) for name, text in texts.items()]
     base = rows[0][2] / rows[0][1]
     print(f"{'case':<34} {'MB':>6} {'s':>7} {'MB/s':>7} {'cost/MB vs prose':>17}")
     worst = 0.0

@@ -74,6 +74,8 @@ def _chain_end(text: str, start: int, limit: int) -> int:
 
 def _extent(text: str, start: int) -> int | None:
     """End of the address starting at ``start`` (``None`` when nothing address-like follows)."""
+    if _STOP_RX.match(text, start) is not None and tu.division_at(text, start) is None:
+        return None  # "地址手机…": a stop word, not an address, follows (checked before reading 60 chars)
     run = _RUN.match(text, start, min(len(text), start + MAX_CHARS))
     if run is None:
         return None
@@ -103,10 +105,12 @@ def find(text: str | ScanContext) -> list[Span]:
     norm = ctx.norm
     out: list[Span] = []
     covered: list[tuple[int, int]] = []
-    for end, _word, cls in tu.cue_hits(ctx, _CUE_CLASS):
+    hits = tu.cue_hits(ctx, _CUE_CLASS)
+    cue_starts = ctx.cue_starts if hits else frozenset()
+    for end, _word, cls in hits:
         s = tu.skip_separator(norm, end)
-        if cls == "weak" and tu.division_at(norm, s) is None:
-            continue
+        if s in cue_starts or (cls == "weak" and tu.division_at(norm, s) is None):
+            continue  # another cue word, not an address, follows ("地址手机…")
         e = _extent(norm, s)
         if e is None:
             continue

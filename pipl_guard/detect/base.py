@@ -207,6 +207,7 @@ class ScanContext:
         norm = self.norm
         out: list[DigitCandidate] = []
         append = out.append
+        new = tuple.__new__  # NamedTuple's generated __new__ costs a Python call per candidate
         n = len(norm)
         for m in _DIGIT_RUN.finditer(norm):
             s, e = m.span()
@@ -215,7 +216,7 @@ class ScanContext:
             run = m.group()
             if " " not in run and "-" not in run:
                 if e - s <= MAX_CANDIDATE_DIGITS:
-                    append(DigitCandidate(s, e, run.upper(), True, False))
+                    append(new(DigitCandidate, (s, e, run.upper(), True, False)))
                 continue
             if run.count(" ") + run.count("-") >= MAX_GROUPS_FOR_SUBSEQUENCES:
                 for g in _GROUP7.finditer(norm, s, e):
@@ -276,6 +277,12 @@ class ScanContext:
         for end, word in self.cue_regex.finditer(self.norm):
             hits.setdefault(word, []).append(end)
         return hits
+
+    @cached_property
+    def cue_starts(self) -> frozenset[int]:
+        """Start positions of every shared-pass cue hit: a value cannot begin where another cue word does
+        (``地址手机…``), so detectors skip such hits without reading further."""
+        return frozenset(end - len(word) for word, ends in self.cue_hits.items() for end in ends)
 
     def cues(self, words: Iterable[str]) -> list[tuple[int, str]]:
         """(end position, word) of every hit of ``words``, in text order.

@@ -22,6 +22,7 @@ from typing import Any
 from stdnum import luhn
 
 from pipl_guard.detect.base import ScanContext, Span
+from pipl_guard.detect.checksums import luhn_ok
 from pipl_guard.detect.normalize import to_ascii
 
 ENTITIES = ("IMEI",)
@@ -62,7 +63,7 @@ def find(text: str | ScanContext) -> list[Span]:
     for c in ctx.digits_of_length(LENGTH):
         d = c.digits
         # whole runs only: 15 digits inside a longer (grouped) number are not an IMEI
-        if len(d) != LENGTH or not c.whole_run or d[-1] == "X" or luhn.checksum(d) != 0:
+        if len(d) != LENGTH or not c.whole_run or d[-1] == "X" or not luhn_ok(d):
             continue
         out.append(Span(c.start, c.end, ENTITY, SCORE, parse(d)))
     return out

@@ -138,9 +138,12 @@ def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
     norm = ctx.norm
     out: list[Span] = []
-    for c in ctx.digit_candidates:
+    table = ctx.digits_by_length
+    # 7-8 digits after "(010)", up to "0086" + 11 national digits; 18-digit runs never reach the loop
+    candidates = [c for n in range(7, MAX_NATIONAL + 5) for c in table.get(n, ())]
+    for c in candidates:
         d = c.digits
-        if len(d) < 7 or d[-1] == "X":
+        if d[-1] == "X":
             continue
         if not c.whole_run:
             # only "number-extension": the candidate opens the run and an extension closes it
@@ -149,7 +152,13 @@ def find(text: str | ScanContext) -> list[Span]:
         start = c.start
         score = SCORE if c.separated else SCORE_BARE
         nat = ""
-        paren = _PAREN_AREA.search(norm, max(0, start - 8), start) if len(d) <= 8 else None
+        # the regexes below look back a few characters; a substring test first spares them on most numbers
+        before = norm[max(0, start - 8) : start]
+        paren = (
+            _PAREN_AREA.search(norm, max(0, start - 8), start)
+            if len(d) <= 8 and (")" in before or "）" in before)
+            else None
+        )
         if paren is not None:
             nat = paren.group(1).lstrip("0") + d
             start = paren.start()
@@ -163,6 +172,8 @@ def find(text: str | ScanContext) -> list[Span]:
         elif d[0] == "0":
             nat = d[1:]
         else:
+            if "86" not in before:
+                continue
             country = _COUNTRY_BEFORE.search(norm, max(0, start - 7), start)
             if country is None or not country.group():
                 continue
@@ -179,4 +190,5 @@ def find(text: str | ScanContext) -> list[Span]:
             continue
         attrs = {"area_code": "0" + nat[:k], "subscriber": nat[k:], "city": _city(nat[:k])}
         out.append(Span(start, c.end, ENTITY, score, attrs))
+    out.sort(key=lambda s: s.start)  # candidates were visited by length
     return out

@@ -81,9 +81,12 @@ def find(text: str | ScanContext) -> list[Span]:
             continue
         if n == 11:
             # "+86 138...", "(86)138...", "0086-138..." written with the prefix outside the digit run
-            m = _PREFIX_BEFORE.search(norm, max(0, start - 7), start)
-            if m is not None and m.group():
-                start = m.start()
+            lo = max(0, start - 7)
+            # the regex only matches a "+" or an "86" right before: test for them first
+            if "86" in norm[lo:start] or (start > 0 and norm[start - 1] == "+"):
+                m = _PREFIX_BEFORE.search(norm, lo, start)
+                if m is not None and m.group():
+                    start = m.start()
         elif start > 0 and norm[start - 1] == "+":
             start -= 1
         score = 0.85 if (c.whole_run or not c.separated) else 0.7

@@ -177,7 +177,9 @@ def find(text: str | ScanContext) -> list[Span]:
     ctx = ScanContext.of(text)
     norm = ctx.norm
     out: list[Span] = []
-    for end, word, cls in tu.cue_hits(ctx, _CUE_CLASS):
+    hits = tu.cue_hits(ctx, _CUE_CLASS)
+    cue_starts = ctx.cue_starts if hits else frozenset()
+    for end, word, cls in hits:
         if cls.startswith("title"):
             got = _name_before(norm, end - len(word), cls)
             if got is None:
@@ -196,6 +198,8 @@ def find(text: str | ScanContext) -> list[Span]:
                 continue
         else:
             s = tu.skip_separator(norm, end, links=_LINKS)
+            if s in cue_starts:
+                continue  # another cue word, not a name, follows ("姓名地址…")
             found = _name_after(norm, s)
             if found is None:
                 if cls == "strong" and s < len(norm) and norm[s].isascii():

@@ -26,6 +26,7 @@ from stdnum.cn.ric import calc_check_digit
 
 from pipl_guard.detect import regions
 from pipl_guard.detect.base import ScanContext, Span
+from pipl_guard.detect.checksums import mod11_2_check
 from pipl_guard.detect.normalize import to_ascii
 
 ENTITIES = ("CN_RESIDENT_ID",)
@@ -136,7 +137,7 @@ def _digits_ok(n: str, today: dt.date) -> dt.date | None:
     """Fast check of an already compact candidate; returns the birth date when valid."""
     if len(n) == 18:
         # cheapest test first: 10 of 11 random numbers fail the check character
-        if calc_check_digit(n) != n[17]:
+        if mod11_2_check(n) != n[17]:
             return None
     if not _region_ok(n[:6]):
         return None
