@@ -362,7 +362,7 @@ def _scan_joined(name: str, values: list[Any], deid: Deidentifier) -> list[Any] 
     import bisect
 
     from pipl_guard.detect.scanner import DEFAULT_MIN_SCORE, scan_spans
-    from pipl_guard.finding import Finding
+    from pipl_guard.finding import Finding, make_finding
 
     apply_findings = getattr(deid, "_apply_findings", None)
     if apply_findings is None or not all(v is None or isinstance(v, str) for v in values):
@@ -391,10 +391,9 @@ def _scan_joined(name: str, values: list[Any], deid: Deidentifier) -> list[Any] 
             if e > len(text):  # cannot happen across the gap; be exact anyway
                 found.setdefault(k, []).append(None)  # type: ignore[arg-type]
                 continue
-            found.setdefault(k, []).append(Finding.model_construct(
-                entity=span.entity, start=s, end=e, text=text[s:e], score=round(score, 4), detector=det,
-                path=name, attributes=span.attributes,
-            ))
+            found.setdefault(k, []).append(
+                make_finding(span.entity, s, e, text[s:e], round(score, 4), det, name, span.attributes)
+            )
         cell = _cell(deid)
         for k, findings in found.items():
             i, text = chunk[k]
