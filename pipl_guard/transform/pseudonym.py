@@ -31,7 +31,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from operator import mul
 from typing import Any
 
 from pipl_guard.detect.checksums import mod11_2_check
@@ -58,9 +57,6 @@ _LEGACY_END_ORD = _LEGACY_END.toordinal()
 _SEQ = tuple(f"{i:03d}" for i in range(1000))
 #: dates covered by the lookup tables below (birth dates outside it take the slow path)
 _TABLE_END = dt.date(2100, 1, 1)
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_ID_ZERO = 48 * sum(_ID_WEIGHTS)
 _DIGITS = "0123456789"
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, O
@@ -637,7 +633,7 @@ class Pseudonymizer:
         texts = _ymd_table()[1]
         d0, cutoff = _FIRST_ORD, self._cutoff_ord
         dn = cutoff - d0
-        seqs, weights, check, zero = _SEQ, _ID_WEIGHTS, _ID_CHECK, _ID_ZERO
+        seqs, check = _SEQ, mod11_2_check
         xs: list[int] = []
         fast_at: list[int] = []
         out: list[str] = [""] * len(values)
@@ -649,9 +645,7 @@ class Pseudonymizer:
                 slow.append(j)
                 continue
             last = v[17]
-            if check[(sum(map(mul, v[:17].encode("ascii"), weights)) - zero) % 11] != (
-                "X" if last == "x" else last
-            ):
+            if check(v) != ("X" if last == "x" else last):
                 slow.append(j)  # the general path raises the precise error
                 continue
             xs.append((ri * dn + (born - d0)) * 1000 + int(v[14:17]))
@@ -662,7 +656,7 @@ class Pseudonymizer:
                 y, si2 = divmod(y, 1000)
                 ri2, di2 = divmod(y, dn)
                 body = codes[ri2] + texts[di2] + seqs[si2]
-                out[j] = body + check[(sum(map(mul, body.encode("ascii"), weights)) - zero) % 11]
+                out[j] = body + check(body)
         for j in slow:
             out[j] = self._resident_id(values[j], back)
         return out
