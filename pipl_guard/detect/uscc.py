@@ -2,7 +2,8 @@
 
 18 characters from ``0-9A-HJ-NP-RTUWXY`` (no I, O, S, V, Z): registration authority (1), organisation
 type (1), administrative division (6 digits, GB/T 2260), organisation code (9) and a MOD 31 check
-character computed by python-stdnum's ``stdnum.cn.uscc.calc_check_digit``.
+character (``checksums.gb32100_check``, property-tested equal to python-stdnum's
+``stdnum.cn.uscc.calc_check_digit``).
 
 ``is_valid`` checks the alphabet, the 6-digit division field and the check character (what GB 32100
 guarantees). ``find`` also weighs plausibility: an authority/type pair from the standard's table
@@ -26,10 +27,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from stdnum.cn.uscc import calc_check_digit
-
 from pipl_guard.detect import regions
 from pipl_guard.detect.base import ScanContext, Span
+from pipl_guard.detect.checksums import gb32100_check
 from pipl_guard.detect.normalize import to_ascii
 
 ENTITIES = ("CN_USCC",)
@@ -62,7 +62,7 @@ def _well_formed(v: str) -> bool:
         and v.isascii()
         and v[2:8].isdigit()
         and all(c in ALPHABET for c in v)
-        and calc_check_digit(v[:17]) == v[17]
+        and gb32100_check(v) == v[17]
     )
 
 
