@@ -55,7 +55,13 @@ class DigitCandidate(NamedTuple):
 # A run of digits, optionally grouped by single spaces or dashes, optionally ending in X (the ID check
 # character). Possessive repeats: linear on any input. The lookahead drops runs that cannot hold 5
 # digits (nothing pipl_guard detects is shorter) inside the regex engine, so "1中1中…" never reaches Python.
-_DIGIT_RUN = re.compile(r"(?=[0-9][0-9 \-]{4})[0-9]++(?:[ \-][0-9]++)*+(?:[Xx](?![0-9A-Za-z]))?")
+# Runs glued to an ASCII letter or digit on either side are dropped whole inside the engine too: the
+# lookbehinds refuse a start inside a run (also after one of its separators), the final lookahead a run
+# that a letter continues; possessive repeats cannot give a shorter run back.
+_DIGIT_RUN = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ \-])(?=[0-9][0-9 \-]{4})[0-9]++(?:[ \-][0-9]++)*+(?:[Xx](?![0-9A-Za-z]))?+"
+    r"(?![0-9A-Za-z])"
+)
 _GROUP7 = re.compile(r"[0-9]{7,}+[Xx]?")
 _GROUP = re.compile(r"[0-9]+[Xx]?")
 # Alphanumeric tokens of 5+ chars holding a letter and a digit, tried only at token starts (the
@@ -208,11 +214,8 @@ class ScanContext:
         out: list[DigitCandidate] = []
         append = out.append
         new = tuple.__new__  # NamedTuple's generated __new__ costs a Python call per candidate
-        n = len(norm)
-        for m in _DIGIT_RUN.finditer(norm):
+        for m in _DIGIT_RUN.finditer(norm):  # glued runs never match (see _DIGIT_RUN)
             s, e = m.span()
-            if (s > 0 and norm[s - 1] in _ASCII_ALNUM) or (e < n and norm[e] in _ASCII_ALNUM):
-                continue
             run = m.group()
             if " " not in run and "-" not in run:
                 if e - s <= MAX_CANDIDATE_DIGITS:

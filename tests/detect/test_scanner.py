@@ -1,9 +1,11 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import pipl_guard as pg
-from pipl_guard.detect.base import trie_regex
+from pipl_guard.detect.base import _DIGIT_RUN, trie_regex
 from pipl_guard.detect.normalize import normalize
 
 
@@ -57,3 +59,24 @@ def test_trie_regex_matches_exactly_the_words(words):
     for w in words:
         assert rx.match(w)
     assert not rx.match("zz")
+
+
+# Reference model of the digit-run pass: the run regex of 0.1 plus boundary checks in Python. The
+# engine now does the boundary checks inside the regex; both must find the same runs.
+_REFERENCE_RUN = re.compile(r"(?=[0-9][0-9 \-]{4})[0-9]++(?:[ \-][0-9]++)*+(?:[Xx](?![0-9A-Za-z]))?")
+_ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _reference_runs(norm: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _REFERENCE_RUN.finditer(norm):
+        s, e = m.span()
+        if (s > 0 and norm[s - 1] in _ALNUM) or (e < len(norm) and norm[e] in _ALNUM):
+            continue
+        out.append((s, e))
+    return out
+
+
+@given(st.text(alphabet="0123456789 -xXa中.", max_size=60))
+def test_digit_runs_match_the_reference_model(text):
+    assert [m.span() for m in _DIGIT_RUN.finditer(text)] == _reference_runs(text)
