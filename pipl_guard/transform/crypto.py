@@ -294,13 +294,7 @@ class Cipher:
         return box
 
     def encrypt(self, value: str) -> str:
-        if not isinstance(value, str):
-            raise InputError(f"encrypt: expected str, got {type(value).__name__}")
-        box = self._box(self.ring.current.id, self.algorithm)
-        header = f"{VERSION}:{_TAGS[self.algorithm]}:{box.key_id}"
-        data = value.encode("utf-8")
-        nonce = box.nonce(data, self.deterministic)
-        return f"{header}:{_b64e(nonce + box.seal(nonce, data, header.encode('ascii')))}"
+        return self.encrypt_many([value])[0]
 
     def encrypt_many(self, values: Sequence[str]) -> list[str]:
         """``[encrypt(v) for v in values]`` with the per-key work done once (the vault's batch path).

@@ -209,9 +209,8 @@ def _id_region_group(prefix: str) -> tuple[tuple[str, ...], dict[str, int]]:
     return codes, {c: i for i, c in enumerate(codes)}
 
 
-def id_check(body17: str) -> str:
-    """GB 11643 MOD 11-2 check character of the first 17 digits."""
-    return mod11_2_check(body17)
+#: GB 11643 MOD 11-2 check character of the first 17 digits (the name callers of this module use)
+id_check = mod11_2_check
 
 
 @cache

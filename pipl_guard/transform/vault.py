@@ -342,30 +342,23 @@ class SQLiteVault(Vault):
         except sqlite3.Error as exc:
             raise VaultError(f"vault: write failed ({exc})") from None
 
-    def _find_tokens(self, bodies: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
-        out: dict[str, tuple[bytes, str, str]] = {}
+    def _select(self, columns: str, bodies: Sequence[str]) -> list[Any]:
+        """Rows ``(token, <columns>)`` for the token bodies, read in chunks under the connection lock."""
+        rows: list[Any] = []
         try:
             with self._lock:
                 for chunk in _chunks(bodies):
-                    q = (
-                        "SELECT token, lookup, entity, ciphertext FROM pg_vault_tokens "
-                        f"WHERE token IN ({','.join('?' * len(chunk))})"
-                    )
-                    out.update((t, (bytes(lk), e, c)) for t, lk, e, c in self._db.execute(q, list(chunk)))
+                    q = f"SELECT token, {columns} FROM pg_vault_tokens WHERE token IN ({','.join('?' * len(chunk))})"
+                    rows.extend(self._db.execute(q, list(chunk)).fetchall())
         except sqlite3.Error as exc:
             raise VaultError(f"vault: read failed ({exc})") from None
-        return out
+        return rows
+
+    def _find_tokens(self, bodies: Sequence[str]) -> dict[str, tuple[bytes, str, str]]:
+        return {t: (bytes(lk), e, c) for t, lk, e, c in self._select("lookup, entity, ciphertext", bodies)}
 
     def _find_lookups(self, bodies: Sequence[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        try:
-            with self._lock:
-                for chunk in _chunks(bodies):
-                    q = f"SELECT token, lookup FROM pg_vault_tokens WHERE token IN ({','.join('?' * len(chunk))})"
-                    out.update(self._db.execute(q, list(chunk)).fetchall())
-        except sqlite3.Error as exc:
-            raise VaultError(f"vault: read failed ({exc})") from None
-        return out
+        return dict(self._select("lookup", bodies))
 
     def close(self) -> None:
         with self._lock:
